@@ -1,0 +1,81 @@
+"""Client factories for every service, built from :mod:`smartcar.settings`.
+
+Callers never pass hosts or ports: they ask for a client and get one pointed at whatever the
+settings name, embedded or production.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from smartcar.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    import happybase
+    import redis
+    import sqlalchemy
+
+
+def hbase_connection(settings: Settings | None = None, **kwargs: object) -> happybase.Connection:
+    """A happybase connection using the configured transport and protocol."""
+    import happybase
+
+    s = settings or get_settings()
+    options: dict[str, object] = {
+        "host": s.hbase_host,
+        "port": s.hbase_port,
+        "transport": s.hbase_transport,
+        "protocol": s.hbase_protocol,
+        "timeout": 60_000,
+    }
+    if s.hbase_table_prefix:
+        options["table_prefix"] = s.hbase_table_prefix
+    options.update(kwargs)
+    return happybase.Connection(**options)
+
+
+def hbase_pool(size: int = 4, settings: Settings | None = None) -> happybase.ConnectionPool:
+    """A thread-safe pool of happybase connections (for servers and multi-threaded tasks)."""
+    import happybase
+
+    s = settings or get_settings()
+    options: dict[str, object] = {
+        "host": s.hbase_host,
+        "port": s.hbase_port,
+        "transport": s.hbase_transport,
+        "protocol": s.hbase_protocol,
+    }
+    if s.hbase_table_prefix:
+        options["table_prefix"] = s.hbase_table_prefix
+    return happybase.ConnectionPool(size, **options)
+
+
+def redis_client(settings: Settings | None = None) -> redis.Redis:
+    """A Redis client that returns ``str`` values."""
+    import redis
+
+    s = settings or get_settings()
+    return redis.Redis.from_url(s.redis_url, decode_responses=True)
+
+
+def export_engine(settings: Settings | None = None) -> sqlalchemy.Engine:
+    """SQLAlchemy engine of the export target database (the original's Sqoop target)."""
+    import sqlalchemy
+
+    s = settings or get_settings()
+    return sqlalchemy.create_engine(s.export_db_url, pool_pre_ping=True)
+
+
+def hive_dbapi_connection(settings: Settings | None = None):  # noqa: ANN201 - impyla has no public type
+    """A DB-API connection to HiveServer2 (or Impala) through impyla."""
+    from impala.dbapi import connect
+
+    s = settings or get_settings()
+    return connect(
+        host=s.hive_host,
+        port=s.hive_port,
+        user=s.hive_user,
+        password="smartcar",
+        auth_mechanism=s.hive_auth_mechanism,
+        database=s.hive_database,
+    )

@@ -1,0 +1,187 @@
+"""The one place that knows where every service lives.
+
+Every endpoint, path and name the platform uses is read here from environment variables
+prefixed ``SMARTCAR_``. With nothing set, the values describe the embedded default that
+``smartcar up`` starts on 127.0.0.1; in production the same variables point at the real
+Kafka, HBase Thrift, HiveServer2/Impala, Redis and PostgreSQL. Code never branches on
+which world it is in: it asks :func:`get_settings` and talks the real protocol.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICE_NAMES: tuple[str, ...] = ("kafka", "redis", "hbase", "postgres", "hive", "airflow")
+"""Services of the platform, in start order (``smartcar down`` stops them in reverse)."""
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "smartcar"
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` names this machine, i.e. a service we may start ourselves."""
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    """Endpoints and paths of the platform; see the README for the variable list."""
+
+    model_config = SettingsConfigDict(env_prefix="SMARTCAR_", extra="ignore")
+
+    # --- state -------------------------------------------------------------------------
+    home: Path = Field(default_factory=_default_home, description="State directory of the embedded runtime.")
+    external_services: str = Field(
+        default="",
+        description="Comma-separated services that run elsewhere even though their host is loopback.",
+    )
+
+    # --- Kafka ---------------------------------------------------------------------------
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_topic: str = "SmartCar-Topic"
+    kafka_dead_letter_topic: str = "SmartCar-Topic-deadletter"
+    kafka_alert_topic: str = "SmartCar-Alerts"
+    kafka_retention_ms: int = 600_000  # the pilot's 10 minutes (SEED_SPEC section 3)
+    kafka_session_timeout_ms: int = 6000
+    kafka_consumer_group: str = "smartcar-stream"
+
+    # --- Redis -----------------------------------------------------------------------------
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    # --- HBase (Thrift1 gateway) ------------------------------------------------------------
+    hbase_host: str = "127.0.0.1"
+    hbase_port: int = 9090
+    hbase_transport: Literal["buffered", "framed"] = "buffered"
+    hbase_protocol: Literal["binary", "compact"] = "binary"
+    hbase_table_prefix: str = ""
+
+    # --- HiveServer2 / Impala ----------------------------------------------------------------
+    hive_host: str = "127.0.0.1"
+    hive_port: int = 10000
+    hive_user: str = "smartcar"
+    hive_database: str = "default"
+    hive_auth_mechanism: str = Field(default="PLAIN", description="impyla auth_mechanism for HiveServer2.")
+    hive_driver_memory: str = "1g"
+    warehouse_uri: str = ""
+    """Where table data lives (file:// here, hdfs:// or s3a:// in production); default under home."""
+
+    # --- export database (the Sqoop target) ------------------------------------------------------
+    export_db_url: str = "postgresql+psycopg2://smartcar:smartcar@127.0.0.1:5432/smartcar"
+
+    # --- Airflow -------------------------------------------------------------------------------
+    airflow_host: str = "127.0.0.1"
+    airflow_port: int = 8080
+    airflow_admin_user: str = "admin"
+
+    # --- files ----------------------------------------------------------------------------------
+    spool_dir: Path | None = None
+    """Flume-style spool directory for batch files; default ``<home>/spool``."""
+    landing_dir: Path | None = None
+    """Where landed raw files go before Hive reads them; default ``<warehouse>/collect``."""
+    driving_log: Path | None = None
+    """Growing driving-log file followed by the tail agent; default ``<home>/driver-realtime-log/SmartCarDriverInfo.log``."""
+    rules_dir: Path = REPO_ROOT / "include" / "rules"
+    sql_dir: Path = REPO_ROOT / "include" / "sql"
+    java_home: Path | None = None
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    # --- derived values ---------------------------------------------------------------------------
+    @property
+    def warehouse_path(self) -> Path:
+        """Local path of the warehouse when it is a file:// URI (the embedded default)."""
+        uri = self.warehouse_uri or (self.home / "warehouse").as_uri()
+        parts = urlsplit(uri)
+        if parts.scheme not in ("", "file"):
+            raise ValueError(f"warehouse {uri!r} is not a local path")
+        return Path(parts.path)
+
+    @property
+    def warehouse(self) -> str:
+        return self.warehouse_uri or (self.home / "warehouse").as_uri()
+
+    @property
+    def spool_path(self) -> Path:
+        return self.spool_dir or self.home / "spool"
+
+    @property
+    def landing_path(self) -> Path:
+        return self.landing_dir or self.warehouse_path / "collect"
+
+    @property
+    def driving_log_path(self) -> Path:
+        return self.driving_log or self.home / "driver-realtime-log" / "SmartCarDriverInfo.log"
+
+    @property
+    def kafka_host_port(self) -> tuple[str, int]:
+        host, _, port = self.kafka_bootstrap.split(",")[0].rpartition(":")
+        return host, int(port)
+
+    @property
+    def redis_host_port(self) -> tuple[str, int]:
+        parts = urlsplit(self.redis_url)
+        return parts.hostname or "127.0.0.1", parts.port or 6379
+
+    @property
+    def export_db_host_port(self) -> tuple[str, int]:
+        parts = urlsplit(self.export_db_url)
+        return parts.hostname or "127.0.0.1", parts.port or 5432
+
+    @property
+    def airflow_url(self) -> str:
+        return f"http://{self.airflow_host}:{self.airflow_port}"
+
+    def endpoint(self, service: str) -> tuple[str, int]:
+        """``(host, port)`` of a platform service by name."""
+        match service:
+            case "kafka":
+                return self.kafka_host_port
+            case "redis":
+                return self.redis_host_port
+            case "hbase":
+                return self.hbase_host, self.hbase_port
+            case "hive":
+                return self.hive_host, self.hive_port
+            case "postgres":
+                return self.export_db_host_port
+            case "airflow":
+                return self.airflow_host, self.airflow_port
+        raise KeyError(f"unknown service {service!r}; known: {', '.join(SERVICE_NAMES)}")
+
+    def is_managed(self, service: str) -> bool:
+        """Whether the embedded runtime starts ``service`` (loopback host and not declared external)."""
+        external = {s.strip() for s in self.external_services.split(",") if s.strip()}
+        return service not in external and is_loopback(self.endpoint(service)[0])
+
+    def kafka_client_config(self, **extra: object) -> dict[str, object]:
+        """librdkafka settings every client of ours uses (tansu needs the short session timeout)."""
+        config: dict[str, object] = {
+            "bootstrap.servers": self.kafka_bootstrap,
+            "session.timeout.ms": self.kafka_session_timeout_ms,
+        }
+        config.update(extra)
+        return config
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings; call ``get_settings.cache_clear()`` after changing the environment."""
+    return Settings()
