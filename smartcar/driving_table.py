@@ -1,0 +1,57 @@
+"""The HBase table of driving events, exactly as the original pilot laid it out (SEED_SPEC section 4).
+
+Table ``DriverCarInfo``, family ``cf1``, eight UTF-8 string qualifiers, row key = the 14-digit
+timestamp reversed character by character, ``-``, car number. The reversed timestamp spreads
+writes over pre-split regions; the stream writer, the Hive copy and the record search all build
+keys with :func:`row_key` so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import happybase
+
+TABLE = "DriverCarInfo"
+FAMILY = "cf1"
+QUALIFIERS: tuple[str, ...] = (
+    "date",
+    "car_number",
+    "speed_pedal",
+    "break_pedal",
+    "steer_angle",
+    "direct_light",
+    "speed",
+    "area_number",
+)
+MAX_VERSIONS = 5
+"""Corrections keep earlier values readable (issue 8), so the family keeps several versions."""
+
+
+def row_key(timestamp: str, car_number: str) -> str:
+    """``20160103010600`` + ``Z0020`` -> ``00601030106102-Z0020`` (the original SplitBolt key)."""
+    return f"{timestamp[::-1]}-{car_number}"
+
+
+def split_row_key(key: str | bytes) -> tuple[str, str]:
+    """Inverse of :func:`row_key`: ``(timestamp, car_number)``."""
+    text = key.decode() if isinstance(key, bytes) else key
+    reversed_ts, _, car = text.partition("-")
+    return reversed_ts[::-1], car
+
+
+def column(qualifier: str) -> bytes:
+    """``speed`` -> ``b"cf1:speed"``."""
+    return f"{FAMILY}:{qualifier}".encode()
+
+
+def ensure_table(connection: happybase.Connection) -> happybase.Table:
+    """Create ``DriverCarInfo`` if missing (idempotent) and return it."""
+    if TABLE.encode() not in connection.tables():
+        try:
+            connection.create_table(TABLE, {FAMILY: {"max_versions": MAX_VERSIONS}})
+        except Exception:  # noqa: BLE001 - another process may have created it meanwhile
+            if TABLE.encode() not in connection.tables():
+                raise
+    return connection.table(TABLE)
