@@ -66,7 +66,7 @@ def export_engine(settings: Settings | None = None) -> sqlalchemy.Engine:
     return sqlalchemy.create_engine(s.export_db_url, pool_pre_ping=True)
 
 
-def hive_dbapi_connection(settings: Settings | None = None):  # noqa: ANN201 - impyla has no public type
+def hive_dbapi_connection(settings: Settings | None = None):
     """A DB-API connection to HiveServer2 (or Impala) through impyla."""
     from impala.dbapi import connect
 

@@ -51,7 +51,7 @@ def ensure_table(connection: happybase.Connection) -> happybase.Table:
     if TABLE.encode() not in connection.tables():
         try:
             connection.create_table(TABLE, {FAMILY: {"max_versions": MAX_VERSIONS}})
-        except Exception:  # noqa: BLE001 - another process may have created it meanwhile
+        except Exception:
             if TABLE.encode() not in connection.tables():
                 raise
     return connection.table(TABLE)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import os
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -26,7 +25,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _default_home() -> Path:
-    return Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "smartcar"
+    # Inside the checkout (git-ignored), so a clone is self-contained and service users such
+    # as ``postgres`` can reach it even when the checkout's owner is root.
+    return REPO_ROOT / ".smartcar"
 
 
 def is_loopback(host: str) -> bool:
@@ -59,6 +60,8 @@ class Settings(BaseSettings):
     kafka_retention_ms: int = 600_000  # the pilot's 10 minutes (SEED_SPEC section 3)
     kafka_session_timeout_ms: int = 6000
     kafka_consumer_group: str = "smartcar-stream"
+    kafka_partitions: int = 4
+    """Partitions of the driving-event topic; fixed at creation (tansu cannot add partitions)."""
 
     # --- Redis -----------------------------------------------------------------------------
     redis_url: str = "redis://127.0.0.1:6379/0"

@@ -1,0 +1,88 @@
+"""``smartcar up``, ``smartcar down`` and ``smartcar status``."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from smartcar.runtime.supervisor import RuntimeError_, ServiceStatus, down, status, up
+from smartcar.settings import get_settings
+
+console = Console()
+
+
+def _split(only: str | None) -> list[str] | None:
+    return [s.strip() for s in only.split(",") if s.strip()] if only else None
+
+
+def _table(rows: list[ServiceStatus]) -> Table:
+    table = Table(title="smartcar services")
+    for col in ("service", "endpoint", "healthy", "managed", "pid"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r.name,
+            f"{r.host}:{r.port}",
+            "[green]yes[/]" if r.healthy else "[red]no[/]",
+            "yes" if r.managed else "external",
+            ",".join(map(str, r.pids)) or "-",
+        )
+    return table
+
+
+def up_command(
+    only: str | None = typer.Option(None, "--only", help="Comma-separated services, e.g. kafka,redis."),
+) -> None:
+    """Start the embedded services (each one not configured to point elsewhere)."""
+    from smartcar.runtime.services.airflow import admin_password
+
+    settings = get_settings()
+    started = time.monotonic()
+    try:
+        rows = up(_split(only), settings, echo=lambda m: console.print(m, highlight=False))
+    except RuntimeError_ as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(_table(rows))
+    console.print(f"up in {time.monotonic() - started:.1f}s; state and logs in {settings.home}")
+    airflow = next(r for r in rows if r.name == "airflow")
+    if airflow.healthy and airflow.managed:
+        console.print(f"Airflow UI: {settings.airflow_url}")
+        marker = settings.home / "airflow" / ".login-printed"
+        password = admin_password(settings)
+        if password and not marker.exists():
+            console.print(
+                f"Airflow login (shown once): user [bold]{settings.airflow_admin_user}[/] password [bold]{password}[/]"
+            )
+            console.print(f"(kept in {settings.home / 'airflow' / 'simple_auth_manager_passwords.json'})")
+            marker.touch()
+
+
+def down_command(
+    only: str | None = typer.Option(None, "--only", help="Comma-separated services to stop."),
+) -> None:
+    """Stop the processes ``smartcar up`` started, in reverse order."""
+    try:
+        down(_split(only), get_settings(), echo=console.print)
+    except RuntimeError_ as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+
+
+def status_command(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Endpoint, pid and health of every service."""
+    rows = status(get_settings())
+    if as_json:
+        typer.echo(json.dumps({r.name: r.as_json() for r in rows}, indent=2))
+    else:
+        console.print(_table(rows))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("up")(up_command)
+    app.command("down")(down_command)
+    app.command("status")(status_command)

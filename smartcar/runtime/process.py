@@ -1,0 +1,108 @@
+"""Start and stop background processes that outlive the command that started them.
+
+Hand-written rather than supervisord/honcho: ``smartcar up`` must return while services keep
+running, record exactly what it started (pid plus process start time, so a recycled pid is never
+killed), and stop only those processes. psutil (an Airflow dependency) does the process checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """One OS process of a service (Airflow has four, the others one)."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
+    user: str | None = None
+    """Run as this user (PostgreSQL refuses to run as root)."""
+
+
+@dataclass
+class RunningProcess:
+    name: str
+    pid: int
+    create_time: float
+    log: str
+
+    def alive(self) -> bool:
+        try:
+            proc = psutil.Process(self.pid)
+            return abs(proc.create_time() - self.create_time) < 1.0 and proc.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+
+def spawn(spec: ProcessSpec, log_path: Path) -> RunningProcess:
+    """Start ``spec`` in its own session, appending stdout and stderr to ``log_path``."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **spec.env}
+    with open(log_path, "ab") as log:
+        log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting {' '.join(spec.argv)}\n".encode())
+        log.flush()
+        proc = subprocess.Popen(
+            spec.argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=spec.cwd,
+            start_new_session=True,
+            user=spec.user,
+            close_fds=True,
+        )
+    return RunningProcess(spec.name, proc.pid, psutil.Process(proc.pid).create_time(), str(log_path))
+
+
+def terminate(proc: RunningProcess, timeout: float = 20.0) -> None:
+    """SIGTERM the process group, then SIGKILL what is left after ``timeout`` seconds."""
+    if not proc.alive():
+        return
+    try:
+        root = psutil.Process(proc.pid)
+        children = root.children(recursive=True)
+    except psutil.Error:
+        return
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        for p in [root, *children]:
+            with contextlib.suppress(psutil.Error):
+                p.send_signal(sig)
+        _, alive = psutil.wait_procs([root, *children], timeout=wait)
+        if not alive:
+            return
+
+
+def tail(path: str | Path, lines: int = 25) -> str:
+    """Last ``lines`` lines of a log file, for error messages."""
+    try:
+        text = Path(path).read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def save_state(path: Path, procs: list[RunningProcess]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps([asdict(p) for p in procs], indent=2))
+    os.replace(tmp, path)
+
+
+def load_state(path: Path) -> list[RunningProcess]:
+    try:
+        return [RunningProcess(**item) for item in json.loads(path.read_text())]
+    except (OSError, ValueError, TypeError):
+        return []

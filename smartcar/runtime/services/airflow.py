@@ -1,0 +1,83 @@
+"""Airflow 3 as four processes: api-server, scheduler, dag-processor and triggerer.
+
+Not ``airflow standalone``: it binds log servers on 0.0.0.0 and opens an admin UI. We run the
+components ourselves with LocalExecutor on a SQLite metadata DB under the state directory, the
+log servers off, and Airflow's simple auth manager, whose generated admin password is printed
+once by ``smartcar up`` (the UI always asks for a login).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from smartcar.airflow_env import airflow_env, airflow_home
+from smartcar.runtime.process import ProcessSpec
+from smartcar.runtime.services.base import Service, ServiceError
+from smartcar.settings import Settings
+
+
+def airflow_cli() -> list[str]:
+    return [sys.executable, "-m", "airflow"]
+
+
+def migrate_metadata_db(settings: Settings) -> None:
+    """``airflow db migrate`` (idempotent; fast when the schema is current)."""
+    result = subprocess.run(
+        [*airflow_cli(), "db", "migrate"],
+        env={**_base_env(), **airflow_env(settings)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise ServiceError(f"airflow db migrate failed: {(result.stderr or result.stdout).strip()[-1200:]}")
+
+
+def _base_env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def admin_password(settings: Settings) -> str | None:
+    """The generated admin password (simple auth manager), once the api-server has written it."""
+    path = airflow_home(settings) / "simple_auth_manager_passwords.json"
+    try:
+        return json.loads(path.read_text()).get(settings.airflow_admin_user)
+    except (OSError, ValueError):
+        return None
+
+
+class AirflowService(Service):
+    name = "airflow"
+    start_timeout = 180.0
+
+    def state_dir(self, settings: Settings) -> Path:
+        return airflow_home(settings)
+
+    def prepare(self, settings: Settings) -> None:
+        super().prepare(settings)
+        migrate_metadata_db(settings)
+
+    def processes(self, settings: Settings) -> list[ProcessSpec]:
+        env = airflow_env(settings)
+        cli = airflow_cli()
+        host, port = self.endpoint(settings)
+        return [
+            ProcessSpec("airflow-api-server", [*cli, "api-server", "--host", host, "--port", str(port)], env=env),
+            ProcessSpec("airflow-scheduler", [*cli, "scheduler", "--skip-serve-logs"], env=env),
+            ProcessSpec("airflow-dag-processor", [*cli, "dag-processor"], env=env),
+            ProcessSpec("airflow-triggerer", [*cli, "triggerer", "--skip-serve-logs"], env=env),
+        ]
+
+    def healthy(self, settings: Settings) -> bool:
+        try:
+            with urllib.request.urlopen(f"{settings.airflow_url}/api/v2/monitor/health", timeout=3) as resp:
+                body = json.loads(resp.read())
+        except (OSError, ValueError):
+            return False
+        return body.get("metadatabase", {}).get("status") == "healthy"

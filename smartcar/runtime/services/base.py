@@ -1,0 +1,38 @@
+"""What every embedded service tells the supervisor: how to prepare, start, probe and seed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smartcar.runtime.health import port_open
+from smartcar.runtime.process import ProcessSpec
+from smartcar.settings import Settings
+
+
+class ServiceError(Exception):
+    """A service could not be prepared or started; the message says why in one sentence."""
+
+
+class Service:
+    name: str = ""
+    start_timeout: float = 30.0
+
+    def endpoint(self, settings: Settings) -> tuple[str, int]:
+        return settings.endpoint(self.name)
+
+    def state_dir(self, settings: Settings) -> Path:
+        return settings.home / self.name
+
+    def prepare(self, settings: Settings) -> None:
+        """One-time set-up before the first start (initdb, metadata DB, directories)."""
+        self.state_dir(settings).mkdir(parents=True, exist_ok=True)
+
+    def processes(self, settings: Settings) -> list[ProcessSpec]:
+        raise NotImplementedError
+
+    def healthy(self, settings: Settings) -> bool:
+        """Cheap probe used by ``status``; subclasses talk their protocol where it is cheap."""
+        return port_open(*self.endpoint(settings))
+
+    def after_start(self, settings: Settings) -> None:
+        """Seed the service once it answers (topics, users, tables); must be idempotent."""
