@@ -18,7 +18,9 @@ app = typer.Typer(
 )
 
 # (sub-command name, "module:attribute" of its Typer app). Add a line here when an area gains a CLI.
-SUBCOMMANDS: list[tuple[str, str]] = []
+SUBCOMMANDS: list[tuple[str, str]] = [
+    ("hbase", "smartcar.hbase.cli:app"),
+]
 
 # Top-level commands (``smartcar up`` and friends) live in the runtime's CLI module.
 from smartcar.runtime.cli import register as _register_runtime  # noqa: E402

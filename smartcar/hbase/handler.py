@@ -1,0 +1,542 @@
+"""The Thrift1 ``Hbase`` service: each IDL method mapped onto :mod:`smartcar.hbase.storage`.
+
+Semantics follow HBase 2's ``ThriftHBaseServiceHandler`` (the Thrift1 gateway) where they are
+visible to a client: ``*Ts`` reads take an exclusive upper time bound, deletes remove every
+version at or below their timestamp, a column without qualifier means the whole family for reads
+and deletes but the empty qualifier for puts, ``mutateRow`` applies deletes before puts while
+``mutateRows`` applies puts before deletes, and rows without cells are never returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Iterator
+
+from smartcar.hbase import storage
+from smartcar.hbase.filters import Filter, parse_filter
+from smartcar.hbase.idl import Hbase
+from smartcar.hbase.storage import (
+    FOREVER,
+    LATEST_TIMESTAMP,
+    Family,
+    InvalidArgument,
+    Mutation,
+    ReadSpec,
+    Row,
+    StorageError,
+    Store,
+    TableInfo,
+    decode_row,
+    limit_versions,
+    now_ms,
+    row_cells,
+)
+
+log = logging.getLogger(__name__)
+
+TCell = Hbase.TCell
+TColumn = Hbase.TColumn
+TRowResult = Hbase.TRowResult
+SCANNER_IDLE_SECONDS = 600
+"""Scanners unused this long are dropped (HBase expires idle Thrift scanners too)."""
+
+
+def _text(value: bytes | str | None, default: str = "") -> str:
+    if value is None:
+        return default
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def _table_of(name_or_region: bytes) -> bytes:
+    """A table name from a table or region name (``table,startkey,id.hash.``)."""
+    return name_or_region.split(b",", 1)[0]
+
+
+def _family_from_thrift(desc: object) -> Family:
+    name = _text(desc.name).split(":", 1)[0]  # type: ignore[attr-defined]
+    ttl = desc.timeToLive  # type: ignore[attr-defined]
+    return Family(
+        name=name,
+        max_versions=desc.maxVersions if desc.maxVersions is not None else 3,  # type: ignore[attr-defined]
+        compression=_text(desc.compression, "NONE"),  # type: ignore[attr-defined]
+        in_memory=bool(desc.inMemory),  # type: ignore[attr-defined]
+        bloom_filter_type=_text(desc.bloomFilterType, "NONE"),  # type: ignore[attr-defined]
+        bloom_filter_vector_size=desc.bloomFilterVectorSize or 0,  # type: ignore[attr-defined]
+        bloom_filter_nb_hashes=desc.bloomFilterNbHashes or 0,  # type: ignore[attr-defined]
+        block_cache_enabled=bool(desc.blockCacheEnabled),  # type: ignore[attr-defined]
+        time_to_live=FOREVER if ttl is None or ttl < 0 else ttl,
+    )
+
+
+def _result(row: bytes, cells: list[storage.Cell], sort_columns: bool) -> object:
+    if sort_columns:
+        return TRowResult(
+            row=row, sortedColumns=[TColumn(columnName=c, cell=TCell(value=v, timestamp=t)) for c, t, v in cells]
+        )
+    return TRowResult(row=row, columns={c: TCell(value=v, timestamp=t) for c, t, v in cells})
+
+
+class Scanner:
+    """An open scan: one storage iterator read ahead across ``scannerGetList`` calls."""
+
+    def __init__(
+        self,
+        table: TableInfo,
+        rows: Iterator[tuple[bytes, bytes]],
+        spec: ReadSpec,
+        row_filter: Filter | None,
+        sort_columns: bool,
+        cells_per_result: int | None,
+    ) -> None:
+        self.table, self.rows, self.spec = table, rows, spec
+        self.filter, self.sort_columns = row_filter, sort_columns
+        self.cells_per_result = cells_per_result
+        self.fast = (
+            row_filter is None
+            and spec.columns is None
+            and spec.max_ts is None
+            and spec.versions == 1
+            and not table.has_ttl
+            and not sort_columns
+            and cells_per_result is None
+        )
+        self.pending: list[object] = []
+        self.done = False
+        self.lock = threading.Lock()
+        self.last_used = time.monotonic()
+
+    def next_results(self, count: int) -> list[object]:
+        with self.lock:
+            self.last_used = time.monotonic()
+            if self.fast:
+                return self._fast(count)
+            return self._general(count)
+
+    def _fast(self, count: int) -> list[object]:
+        out: list[object] = []
+        if self.done:
+            return out
+        append = out.append
+        for row, data in self.rows:
+            stored: Row = decode_row(data)
+            append(
+                TRowResult(
+                    row=row, columns={c: TCell(value=vs[0][1], timestamp=vs[0][0]) for c, vs in stored.items()}
+                )
+            )
+            if len(out) >= count:
+                return out
+        self.done = True
+        return out
+
+    def _general(self, count: int) -> list[object]:
+        out = self.pending[:count]
+        del self.pending[:count]
+        now = now_ms()
+        while len(out) < count and not self.done:
+            item = next(self.rows, None)
+            if item is None:
+                self.done = True
+                break
+            row, data = item
+            cells = row_cells(self.table, decode_row(data), self.spec, now)
+            if not cells:
+                continue
+            if self.filter is not None:
+                cells = self.filter.apply(row, cells)
+                if self.filter.exhausted:
+                    self.done = True
+            cells = limit_versions(cells, self.spec.versions)
+            if not cells:
+                continue
+            size = self.cells_per_result
+            if size is None:
+                out.append(_result(row, cells, self.sort_columns))
+            else:
+                parts = [_result(row, cells[i : i + size], self.sort_columns) for i in range(0, len(cells), size)]
+                room = count - len(out)
+                out.extend(parts[:room])
+                self.pending.extend(parts[room:])
+        return out
+
+
+class HbaseHandler:
+    """Implements every method of the ``Hbase`` service over a :class:`Store`."""
+
+    def __init__(self, store: Store, host: str = "127.0.0.1", port: int = 9090) -> None:
+        self.store = store
+        self.host, self.port = host, port
+        self._scanners: dict[int, Scanner] = {}
+        self._scanner_ids = itertools.count(1)
+        self._scanners_lock = threading.Lock()
+        self.connection = threading.local()
+
+    # --- connection bookkeeping (called by the server) ----------------------------------------
+    def connection_opened(self) -> None:
+        self.connection.scanners = set()
+        self._expire_idle_scanners()
+
+    def connection_closed(self) -> None:
+        for scanner_id in getattr(self.connection, "scanners", ()):
+            self._scanners.pop(scanner_id, None)
+
+    def _expire_idle_scanners(self) -> None:
+        limit = time.monotonic() - SCANNER_IDLE_SECONDS
+        with self._scanners_lock:
+            for scanner_id, scanner in list(self._scanners.items()):
+                if scanner.last_used < limit:
+                    del self._scanners[scanner_id]
+
+    # --- tables -------------------------------------------------------------------------------
+    def enableTable(self, tableName: bytes) -> None:  # noqa: N802,N803 - names from the IDL
+        self.store.set_enabled(tableName, True)
+
+    def disableTable(self, tableName: bytes) -> None:  # noqa: N802,N803
+        self.store.set_enabled(tableName, False)
+
+    def isTableEnabled(self, tableName: bytes) -> bool:  # noqa: N802,N803
+        return self.store.table(tableName, enabled=False).enabled
+
+    def compact(self, tableNameOrRegionName: bytes) -> None:  # noqa: N803
+        self.store.compact(self.store.table(_table_of(tableNameOrRegionName), enabled=False))
+
+    def majorCompact(self, tableNameOrRegionName: bytes) -> None:  # noqa: N802,N803
+        self.compact(tableNameOrRegionName)
+
+    def getTableNames(self) -> list[bytes]:  # noqa: N802
+        return [name.encode() for name in self.store.table_names()]
+
+    def getColumnDescriptors(self, tableName: bytes) -> dict[bytes, object]:  # noqa: N802,N803
+        table = self.store.table(tableName, enabled=False)
+        out = {}
+        for fam in table.families.values():
+            name = fam.name.encode("latin-1") + b":"
+            out[name] = Hbase.ColumnDescriptor(
+                name=name,
+                maxVersions=fam.max_versions,
+                compression=fam.compression,
+                inMemory=fam.in_memory,
+                bloomFilterType=fam.bloom_filter_type,
+                bloomFilterVectorSize=fam.bloom_filter_vector_size,
+                bloomFilterNbHashes=fam.bloom_filter_nb_hashes,
+                blockCacheEnabled=fam.block_cache_enabled,
+                timeToLive=fam.time_to_live,
+            )
+        return out
+
+    def _region(self, table: TableInfo) -> object:
+        digest = hashlib.md5(f"{table.name},,{table.created_ms}".encode(), usedforsecurity=False).hexdigest()
+        return Hbase.TRegionInfo(
+            startKey=b"",
+            endKey=b"",
+            id=table.created_ms,
+            name=f"{table.name},,{table.created_ms}.{digest}.".encode(),
+            version=1,
+            serverName=self.host.encode(),
+            port=self.port,
+        )
+
+    def getTableRegions(self, tableName: bytes) -> list[object]:  # noqa: N802,N803
+        return [self._region(self.store.table(tableName, enabled=False))]
+
+    def getRegionInfo(self, row: bytes) -> object:  # noqa: N802
+        return self._region(self.store.table(_table_of(row), enabled=False))
+
+    def createTable(self, tableName: bytes, columnFamilies: list[object]) -> None:  # noqa: N802,N803
+        families = [_family_from_thrift(d) for d in columnFamilies or ()]
+        if len({f.name for f in families}) != len(families):
+            raise InvalidArgument("Duplicate column family names")
+        try:
+            self.store.create_table(_text(tableName), families)
+        except storage.TableExists as exc:
+            raise Hbase.AlreadyExists(message=str(exc)) from None
+
+    def deleteTable(self, tableName: bytes) -> None:  # noqa: N802,N803
+        self.store.delete_table(tableName)
+
+    # --- reads --------------------------------------------------------------------------------
+    def _get(
+        self, name: bytes, rows: list[bytes], columns: list[bytes] | None, ts: int | None
+    ) -> list[object]:
+        table = self.store.table(name)
+        spec = ReadSpec.from_columns(columns, ts)
+        spec.check_families(table)
+        now = now_ms()
+        out = []
+        for row, stored in zip(rows, self.store.get_rows(table, list(rows)), strict=True):
+            if stored is None:
+                continue
+            cells = limit_versions(row_cells(table, stored, spec, now), 1)
+            if cells:
+                out.append(_result(row, cells, False))
+        return out
+
+    def getRow(self, tableName, row, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._get(tableName, [row], None, None)
+
+    def getRowWithColumns(self, tableName, row, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._get(tableName, [row], columns, None)
+
+    def getRowTs(self, tableName, row, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._get(tableName, [row], None, timestamp)
+
+    def getRowWithColumnsTs(self, tableName, row, columns, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._get(tableName, [row], columns, timestamp)
+
+    def getRows(self, tableName, rows, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._get(tableName, rows or [], None, None)
+
+    def getRowsWithColumns(self, tableName, rows, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._get(tableName, rows or [], columns, None)
+
+    def getRowsTs(self, tableName, rows, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._get(tableName, rows or [], None, timestamp)
+
+    def getRowsWithColumnsTs(self, tableName, rows, columns, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._get(tableName, rows or [], columns, timestamp)
+
+    def _versions(self, name: bytes, row: bytes, column: bytes, versions: int, ts: int | None) -> list[object]:
+        if versions is None or versions < 1:
+            raise InvalidArgument("numVersions must be >= 1")
+        table = self.store.table(name)
+        spec = ReadSpec.from_columns([column], ts, versions)
+        spec.check_families(table)
+        stored = self.store.get_row(table, row)
+        if stored is None:
+            return []
+        cells = limit_versions(row_cells(table, stored, spec, now_ms()), versions)
+        return [TCell(value=v, timestamp=t) for _, t, v in cells]
+
+    def get(self, tableName, row, column, attributes):  # noqa: ANN001,ANN201,N803
+        return self._versions(tableName, row, column, 1, None)
+
+    def getVer(self, tableName, row, column, numVersions, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._versions(tableName, row, column, numVersions, None)
+
+    def getVerTs(self, tableName, row, column, timestamp, numVersions, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._versions(tableName, row, column, numVersions, timestamp)
+
+    def getRowOrBefore(self, tableName, row, family):  # noqa: ANN001,ANN201,N802,N803
+        table = self.store.table(tableName)
+        spec = ReadSpec.from_columns([family])
+        spec.check_families(table)
+        now = now_ms()
+        for _, data in self.store.iterate(table, row, None, True):
+            cells = limit_versions(row_cells(table, decode_row(data), spec, now), 1)
+            if cells:
+                return [TCell(value=v, timestamp=t) for _, t, v in cells]
+        return []
+
+    # --- writes -------------------------------------------------------------------------------
+    @staticmethod
+    def _mutations(mutations: list[object], ts: int, puts_first: bool) -> tuple[list[Mutation], bool]:
+        puts, deletes, wal = [], [], False
+        for m in mutations or ():
+            wal |= m.writeToWAL is None or bool(m.writeToWAL)  # type: ignore[attr-defined]
+            if m.isDelete:  # type: ignore[attr-defined]
+                deletes.append(Mutation(True, m.column, b"", ts))  # type: ignore[attr-defined]
+            else:
+                value = m.value if m.value is not None else b""  # type: ignore[attr-defined]
+                puts.append(Mutation(False, m.column, value, ts))  # type: ignore[attr-defined]
+        return (puts + deletes if puts_first else deletes + puts), wal
+
+    def _mutate_rows(self, name: bytes, batches: list[object], ts: int | None, puts_first: bool) -> None:
+        table = self.store.table(name)
+        stamp = now_ms() if ts is None or ts == LATEST_TIMESTAMP else ts
+        changes, wal = [], False
+        for batch in batches or ():
+            muts, batch_wal = self._mutations(batch.mutations, stamp, puts_first)  # type: ignore[attr-defined]
+            wal |= batch_wal
+            changes.append((batch.row, muts))  # type: ignore[attr-defined]
+        self.store.mutate(table, changes, wal=wal)
+
+    def mutateRow(self, tableName, row, mutations, attributes):  # noqa: ANN001,ANN201,N802,N803
+        self._mutate_rows(tableName, [Hbase.BatchMutation(row=row, mutations=mutations)], None, False)
+
+    def mutateRowTs(self, tableName, row, mutations, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        self._mutate_rows(tableName, [Hbase.BatchMutation(row=row, mutations=mutations)], timestamp, False)
+
+    def mutateRows(self, tableName, rowBatches, attributes):  # noqa: ANN001,ANN201,N802,N803
+        self._mutate_rows(tableName, rowBatches, None, True)
+
+    def mutateRowsTs(self, tableName, rowBatches, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        self._mutate_rows(tableName, rowBatches, timestamp, True)
+
+    def _delete(self, name: bytes, row: bytes, columns: list[bytes], ts: int | None) -> None:
+        table = self.store.table(name)
+        stamp = now_ms() if ts is None or ts == LATEST_TIMESTAMP else ts
+        self.store.mutate(table, [(row, [Mutation(True, c, b"", stamp) for c in columns])])
+
+    def deleteAll(self, tableName, row, column, attributes):  # noqa: ANN001,ANN201,N802,N803
+        self._delete(tableName, row, [column], None)
+
+    def deleteAllTs(self, tableName, row, column, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        self._delete(tableName, row, [column], timestamp)
+
+    def deleteAllRow(self, tableName, row, attributes):  # noqa: ANN001,ANN201,N802,N803
+        table = self.store.table(tableName)
+        self._delete(tableName, row, [f.encode("latin-1") for f in table.families], None)
+
+    def deleteAllRowTs(self, tableName, row, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        table = self.store.table(tableName)
+        self._delete(tableName, row, [f.encode("latin-1") for f in table.families], timestamp)
+
+    def _read_modify(self, name: bytes, row: bytes, column: bytes, update) -> object:  # noqa: ANN001
+        """Atomically replace the newest value of one column with ``update(old_value_or_None)``."""
+        table = self.store.table(name)
+        family, qualifier = storage.split_column(column)
+        table.family(family)
+        key = family + b":" + (qualifier or b"")
+
+        def change(row_dict: Row) -> tuple[Row, object]:
+            versions = row_dict.get(key)
+            now = now_ms()
+            old = versions[0] if versions else None
+            new_value, result, write = update(None if old is None else old[1])
+            if not write:
+                return row_dict, result
+            ts = now if old is None else max(now, old[0] + 1)
+            return storage.apply_mutations(row_dict, table, [Mutation(False, key, new_value, ts)]), (result, ts)
+
+        return self.store.read_modify_write(table, row, change)
+
+    def atomicIncrement(self, tableName, row, column, value):  # noqa: ANN001,ANN201,N802,N803
+        def update(old: bytes | None) -> tuple[bytes, int, bool]:
+            if old is not None and len(old) != 8:
+                raise InvalidArgument(f"Field is not a long, it's {len(old)} bytes wide")
+            current = 0 if old is None else int.from_bytes(old, "big", signed=True)
+            new = current + value
+            return new.to_bytes(8, "big", signed=True), new, old is None or value != 0
+
+        result = self._read_modify(tableName, row, column, update)
+        return result[0] if isinstance(result, tuple) else result
+
+    def increment(self, increment):  # noqa: ANN001,ANN201
+        self.atomicIncrement(increment.table, increment.row, increment.column, increment.ammount)
+
+    def incrementRows(self, increments):  # noqa: ANN001,ANN201,N802
+        for inc in increments or ():
+            self.increment(inc)
+
+    def append(self, append):  # noqa: ANN001,ANN201
+        cells = []
+        for column, suffix in zip(append.columns or [], append.values or [], strict=True):
+
+            def update(old: bytes | None, suffix: bytes = suffix) -> tuple[bytes, bytes, bool]:
+                new = (old or b"") + suffix
+                return new, new, True
+
+            value, ts = self._read_modify(append.table, append.row, column, update)
+            cells.append(TCell(value=value, timestamp=ts))
+        return cells
+
+    def checkAndPut(self, tableName, row, column, value, mput, attributes):  # noqa: ANN001,ANN201,N802,N803
+        table = self.store.table(tableName)
+        family, qualifier = storage.split_column(column)
+        table.family(family)
+        key = family + b":" + (qualifier or b"")
+        if mput is None or mput.isDelete:
+            raise InvalidArgument("checkAndPut needs a put mutation")
+        put = Mutation(False, mput.column, mput.value if mput.value is not None else b"", now_ms())
+
+        def change(row_dict: Row) -> tuple[Row, bool]:
+            versions = row_dict.get(key)
+            current = versions[0][1] if versions else None
+            if current != value:
+                return row_dict, False
+            return storage.apply_mutations(row_dict, table, [put]), True
+
+        return self.store.read_modify_write(table, row, change)
+
+    # --- scanners -----------------------------------------------------------------------------
+    def _open(
+        self,
+        name: bytes,
+        start: bytes | None,
+        stop: bytes | None,
+        columns: list[bytes] | None,
+        ts: int | None,
+        filter_string: bytes | None = None,
+        batch: int | None = None,
+        sort_columns: bool = False,
+        reverse: bool = False,
+    ) -> int:
+        table = self.store.table(name)
+        spec = ReadSpec.from_columns(columns, ts)
+        spec.check_families(table)
+        row_filter = parse_filter(filter_string, reverse) if filter_string else None
+        if batch is not None and batch < 1:
+            batch = None
+        rows = self.store.iterate(table, start or b"", stop or None, reverse)
+        scanner = Scanner(table, rows, spec, row_filter, sort_columns, batch)
+        with self._scanners_lock:
+            scanner_id = next(self._scanner_ids) & 0x7FFFFFFF
+            self._scanners[scanner_id] = scanner
+        scanners = getattr(self.connection, "scanners", None)
+        if scanners is not None:
+            scanners.add(scanner_id)
+        return scanner_id
+
+    def scannerOpenWithScan(self, tableName, scan, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._open(
+            tableName,
+            scan.startRow,
+            scan.stopRow,
+            scan.columns,
+            scan.timestamp,
+            scan.filterString,
+            scan.batchSize,
+            bool(scan.sortColumns),
+            bool(scan.reversed),
+        )
+
+    def scannerOpen(self, tableName, startRow, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._open(tableName, startRow, None, columns, None)
+
+    def scannerOpenWithStop(self, tableName, startRow, stopRow, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._open(tableName, startRow, stopRow, columns, None)
+
+    def scannerOpenWithPrefix(self, tableName, startAndPrefix, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._open(tableName, startAndPrefix, _increment(startAndPrefix), columns, None)
+
+    def scannerOpenTs(self, tableName, startRow, columns, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._open(tableName, startRow, None, columns, timestamp)
+
+    def scannerOpenWithStopTs(self, tableName, startRow, stopRow, columns, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+        return self._open(tableName, startRow, stopRow, columns, timestamp)
+
+    def _scanner(self, scanner_id: int) -> Scanner:
+        scanner = self._scanners.get(scanner_id)
+        if scanner is None:
+            raise InvalidArgument("scanner ID is invalid")
+        return scanner
+
+    def scannerGet(self, id):  # noqa: A002,ANN001,ANN201,N802
+        return self._scanner(id).next_results(1)
+
+    def scannerGetList(self, id, nbRows):  # noqa: A002,ANN001,ANN201,N802,N803
+        return self._scanner(id).next_results(max(1, nbRows or 1))
+
+    def scannerClose(self, id):  # noqa: A002,ANN001,ANN201,N802
+        if self._scanners.pop(id, None) is None:
+            raise InvalidArgument("scanner ID is invalid")
+        scanners = getattr(self.connection, "scanners", None)
+        if scanners is not None:
+            scanners.discard(id)
+
+
+def _increment(prefix: bytes) -> bytes | None:
+    """Smallest key after every key starting with ``prefix`` (None: to the end)."""
+    b = bytearray(prefix)
+    for i in range(len(b) - 1, -1, -1):
+        if b[i] != 0xFF:
+            b[i] += 1
+            return bytes(b[: i + 1])
+    return None
+
+
+__all__ = ["HbaseHandler", "Scanner", "StorageError"]

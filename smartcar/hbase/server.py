@@ -1,0 +1,139 @@
+"""Threaded Thrift server for :class:`~smartcar.hbase.handler.HbaseHandler` (one thread per client).
+
+thriftpy2 provides the processor, protocols and transports (its Cython binary protocol and
+buffered/framed transports); the accept loop is ours because thriftpy2's ``TServerSocket`` sets
+``SO_REUSEPORT`` (two servers could then silently share a port) and its ``TThreadedServer`` gives
+no hook to drop a client's open scanners when it disconnects.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import threading
+from pathlib import Path
+from types import FrameType
+
+from thriftpy2.protocol import TCompactProtocolFactory, TCyBinaryProtocolFactory
+from thriftpy2.thrift import TProcessor
+from thriftpy2.transport import (
+    TCyBufferedTransportFactory,
+    TCyFramedTransportFactory,
+    TSocket,
+    TTransportException,
+)
+
+from smartcar.hbase.handler import HbaseHandler
+from smartcar.hbase.idl import Hbase
+from smartcar.hbase.storage import InvalidArgument, StorageError, Store
+
+log = logging.getLogger("smartcar.hbase")
+
+TRANSPORTS = {"buffered": TCyBufferedTransportFactory, "framed": TCyFramedTransportFactory}
+PROTOCOLS = {"binary": TCyBinaryProtocolFactory, "compact": TCompactProtocolFactory}
+
+
+class HbaseProcessor(TProcessor):
+    """Turns storage errors into the exceptions the IDL declares instead of dropping the client."""
+
+    def handle_exception(self, e: Exception, result: object) -> bool:
+        declared = {spec[1] for spec in result.thrift_spec.values()}  # type: ignore[attr-defined]
+        if isinstance(e, InvalidArgument):
+            if "ia" in declared:
+                e = Hbase.IllegalArgument(message=str(e))
+            else:  # methods that only declare IOError (scannerOpenWithScan, gets...)
+                e = Hbase.IOError(message=f"java.lang.IllegalArgumentException: {e}")
+        elif isinstance(e, StorageError):
+            e = Hbase.IOError(message=str(e))
+        elif not isinstance(e, Hbase.IOError | Hbase.IllegalArgument | Hbase.AlreadyExists):
+            log.exception("internal error")
+            e = Hbase.IOError(message=f"internal error: {type(e).__name__}: {e}")
+        return super().handle_exception(e, result)
+
+
+class HbaseThriftServer:
+    """Listens on ``host:port`` and serves each connection in its own daemon thread."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        host: str = "127.0.0.1",
+        port: int = 9090,
+        transport: str = "buffered",
+        protocol: str = "binary",
+        sync: bool = True,
+    ) -> None:
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}")
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
+        self.store = Store(data_dir, sync=sync)
+        self.handler = HbaseHandler(self.store, host, port)
+        self.processor = HbaseProcessor(Hbase.Hbase, self.handler)
+        self.transport_factory = TRANSPORTS[transport]()
+        self.protocol_factory = PROTOCOLS[protocol](decode_response=False)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, port))
+        self.address = self.sock.getsockname()
+        self.closed = threading.Event()
+
+    def serve_forever(self) -> None:
+        self.sock.listen(128)
+        log.info("HBase Thrift1 server listening on %s:%d (data in %s)", *self.address, self.store.db.path())
+        while not self.closed.is_set():
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                if self.closed.is_set():
+                    break
+                raise
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=self._serve_client, args=(client,), daemon=True).start()
+
+    def _serve_client(self, client: socket.socket) -> None:
+        trans = self.transport_factory.get_transport(TSocket(sock=client))
+        prot = self.protocol_factory.get_protocol(trans)
+        self.handler.connection_opened()
+        try:
+            while not self.closed.is_set():
+                self.processor.process(prot, prot)
+        except TTransportException:
+            pass
+        except Exception:  # noqa: BLE001 - a broken client must not take the server down
+            log.exception("connection ended by an error")
+        finally:
+            self.handler.connection_closed()
+            trans.close()
+
+    def close(self) -> None:
+        """Stop accepting and close the database (flushing the WAL)."""
+        self.closed.set()
+        try:
+            self.sock.close()
+        finally:
+            self.store.close()
+
+
+def run(
+    data_dir: Path,
+    host: str,
+    port: int,
+    transport: str,
+    protocol: str,
+    sync: bool = True,
+) -> None:
+    """Serve until SIGTERM/SIGINT; the port accepts connections only once the data is open."""
+    server = HbaseThriftServer(data_dir, host, port, transport, protocol, sync)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        server.close()
