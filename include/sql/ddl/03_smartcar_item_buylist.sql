@@ -1,0 +1,10 @@
+-- Item buy list (SEED_SPEC 1.4 / 5.1, Hive 6.60): comma-delimited text, loaded unchanged.
+CREATE EXTERNAL TABLE IF NOT EXISTS SmartCar_Item_BuyList (
+    car_number string,
+    item string,
+    score string,
+    month string
+)
+ROW FORMAT DELIMITED FIELDS TERMINATED BY ','
+STORED AS TEXTFILE
+LOCATION '${landing}/buy-list';
