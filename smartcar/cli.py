@@ -20,6 +20,7 @@ app = typer.Typer(
 # (sub-command name, "module:attribute" of its Typer app). Add a line here when an area gains a CLI.
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("hbase", "smartcar.hbase.cli:app"),
+    ("simulate", "simulator.cli:app"),
 ]
 
 # Top-level commands (``smartcar up`` and friends) live in the runtime's CLI module.
