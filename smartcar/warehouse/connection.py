@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from smartcar.airflow_connections import HIVESERVER2_CONN_ID as HIVE_CONN_ID
+from smartcar.airflow_connections import IMPALA_CONN_ID
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-HIVE_CONN_ID = "hiveserver2_default"
-IMPALA_CONN_ID = "impala_default"
+__all__ = ["HIVE_CONN_ID", "IMPALA_CONN_ID", "connect", "refresh", "task_connection"]
 
 
 def connect(conn_id: str | None = None, settings: Settings | None = None) -> Any:

@@ -139,12 +139,17 @@ def execute(conn: Any, statements: Sequence[str], *, session: Iterable[tuple[str
         for statement in statements:
             started = time.monotonic()
             cur.execute(statement)
-            if cur.description:
+            if _returns_rows(statement) and cur.description:
                 result = Result([d[0] for d in cur.description], [tuple(r) for r in cur.fetchall()])
             log.info("HiveQL done in %.1fs: %s", time.monotonic() - started, " ".join(statement.split())[:160])
     finally:
         cur.close()
     return result
+
+
+def _returns_rows(statement: str) -> bool:
+    """Only queries are fetched (Spark describes DDL results that then cannot be fetched)."""
+    return statement.lstrip("( \n").split(None, 1)[0].lower() in ("select", "with", "show", "describe", "desc")
 
 
 def run_file(
