@@ -45,7 +45,7 @@ def up_command(
     try:
         rows = up(_split(only), settings, echo=lambda m: console.print(m, highlight=False))
     except RuntimeError_ as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False)
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     console.print(_table(rows))
     console.print(f"up in {time.monotonic() - started:.1f}s; state and logs in {settings.home}")
@@ -69,7 +69,7 @@ def down_command(
     try:
         down(_split(only), get_settings(), echo=console.print)
     except RuntimeError_ as exc:
-        console.print(f"[red]error:[/] {exc}")
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
 
 

@@ -1,0 +1,151 @@
+"""Test-session wiring: real services on free loopback ports, started through the runtime code.
+
+Before collection, the session picks a temporary ``SMARTCAR_HOME`` and free ports and exports the
+``SMARTCAR_*`` (and derived ``AIRFLOW__*``) variables, so every ``get_settings()`` in the tests, in
+Airflow and in child processes points at this session's services and never at a developer's
+running platform. Services start lazily, once per session, when a fixture asks for them, and are
+stopped at the end. Set ``SMARTCAR_TEST_EXTERNAL=1`` to run against services already described by
+the environment instead (for example a real HBase Thrift server or Kafka cluster).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+EXTERNAL = os.environ.get("SMARTCAR_TEST_EXTERNAL") == "1"
+_SESSION_HOME: Path | None = None
+
+
+def _configure_environment() -> None:
+    global _SESSION_HOME
+    from smartcar.runtime.health import free_port
+
+    if EXTERNAL:
+        return
+    home = Path(tempfile.mkdtemp(prefix="smartcar-test-"))
+    home.chmod(0o755)  # the postgres service user must be able to traverse it
+    _SESSION_HOME = home
+    ports = {name: free_port() for name in ("kafka", "redis", "hbase", "hive", "postgres", "airflow")}
+    os.environ.update(
+        {
+            "SMARTCAR_HOME": str(home),
+            "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{ports['kafka']}",
+            "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
+            "SMARTCAR_HBASE_HOST": "127.0.0.1",
+            "SMARTCAR_HBASE_PORT": str(ports["hbase"]),
+            "SMARTCAR_HIVE_HOST": "127.0.0.1",
+            "SMARTCAR_HIVE_PORT": str(ports["hive"]),
+            "SMARTCAR_EXPORT_DB_URL": f"postgresql+psycopg2://smartcar:smartcar@127.0.0.1:{ports['postgres']}/smartcar",
+            "SMARTCAR_AIRFLOW_HOST": "127.0.0.1",
+            "SMARTCAR_AIRFLOW_PORT": str(ports["airflow"]),
+            "SMARTCAR_EXTERNAL_SERVICES": "",
+        }
+    )
+    from smartcar.airflow_env import airflow_env
+    from smartcar.settings import get_settings
+
+    get_settings.cache_clear()
+    # Airflow reads its configuration once, at import: set it before any test imports airflow.
+    os.environ.update(airflow_env(get_settings()))
+    os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _configure_environment()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_HOME is None:
+        return
+    from smartcar import runtime
+    from smartcar.settings import get_settings
+
+    get_settings.cache_clear()
+    runtime.down(settings=get_settings(), echo=lambda _m: None)
+    if os.environ.get("SMARTCAR_TEST_KEEP_HOME") != "1":
+        shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+
+
+def _start(name: str):
+    from smartcar import runtime
+    from smartcar.settings import get_settings
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    if not EXTERNAL:
+        try:
+            runtime.up([name], settings, echo=lambda _m: None)
+        except runtime.RuntimeError_ as exc:
+            pytest.fail(f"could not start {name} for the tests: {exc}", pytrace=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def kafka_service():
+    """A Kafka-protocol broker (tansu) with the platform's topics created."""
+    return _start("kafka")
+
+
+@pytest.fixture(scope="session")
+def redis_service():
+    return _start("redis")
+
+
+@pytest.fixture(scope="session")
+def hbase_service():
+    """The project's HBase Thrift1 server, with ``DriverCarInfo`` created."""
+    return _start("hbase")
+
+
+@pytest.fixture(scope="session")
+def postgres_service():
+    """PostgreSQL with the export database of ``SMARTCAR_EXPORT_DB_URL``."""
+    return _start("postgres")
+
+
+@pytest.fixture(scope="session")
+def hive_service():
+    """Spark's HiveServer2-compatible Thrift server with a Derby metastore and a temp warehouse."""
+    return _start("hive")
+
+
+@pytest.fixture(scope="session")
+def airflow_service():
+    """The whole Airflow (api-server, scheduler, dag-processor, triggerer) on a free port."""
+    return _start("airflow")
+
+
+@pytest.fixture(scope="session")
+def airflow_home() -> Iterator[object]:
+    """An initialised Airflow metadata DB (for ``dag.test()``), without starting Airflow's servers."""
+    from smartcar.runtime.services.airflow import migrate_metadata_db
+    from smartcar.settings import get_settings
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    if not EXTERNAL:
+        migrate_metadata_db(settings)
+    yield settings
+
+
+@pytest.fixture
+def smartcar_cli():
+    """Run ``smartcar ARGS`` in a child process with this session's environment."""
+
+    def run(*args: str, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "smartcar.cli", *args], capture_output=True, text=True, timeout=timeout
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"smartcar {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    return run
