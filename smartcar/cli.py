@@ -21,6 +21,7 @@ app = typer.Typer(
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("hbase", "smartcar.hbase.cli:app"),
     ("simulate", "simulator.cli:app"),
+    ("stream", "streaming.cli:app"),
 ]
 
 # Top-level commands (``smartcar up`` and friends) live in the runtime's CLI module.
