@@ -1,0 +1,155 @@
+"""Where each warehouse table lives and what its columns are (SEED_SPEC sections 1 and 5).
+
+The quality checks read the files of a partition directly by path, the way Sqoop read the
+Hive warehouse directory, so they need the physical layout: the landed (external) tables sit
+under ``settings.landing_path`` in the original's folder names, the managed tables under
+``<warehouse>/<table_lowercase>``; partitions are Hive-style ``<key>=<value>`` folders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from smartcar.settings import Settings, get_settings
+
+MASTER_COLUMNS: tuple[str, ...] = (
+    "car_number",
+    "sex",
+    "age",
+    "marriage",
+    "region",
+    "job",
+    "car_capacity",
+    "car_year",
+    "car_model",
+)
+STATUS_COLUMNS: tuple[str, ...] = (
+    "tire_fl",
+    "tire_fr",
+    "tire_bl",
+    "tire_br",
+    "light_fl",
+    "light_fr",
+    "light_bl",
+    "light_br",
+    "engine",
+    "break",
+    "battery",
+)
+DRIVE_COLUMNS: tuple[str, ...] = ("speed_pedal", "break_pedal", "steer_angle", "direct_light", "speed", "area_number")
+MASTER_NUMERIC = {"age": "int", "car_capacity": "int", "car_year": "int"}
+STATUS_NUMERIC = {c: "int" for c in ("tire_fl", "tire_fr", "tire_bl", "tire_br", "battery")}
+DRIVE_NUMERIC = {"speed_pedal": "int", "break_pedal": "int", "speed": "int"}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Physical layout of one table.
+
+    ``columns`` are the data columns in file order (text files carry no header); ``numeric``
+    names the columns the checks compare as numbers: Hive keeps them as strings, so they are
+    cast with ``try_cast`` and a value that is not a number shows up as a null.
+    """
+
+    name: str
+    location: str
+    """``landing:<dir>`` (under the landing path) or ``warehouse:<dir>``."""
+    columns: tuple[str, ...]
+    partition_key: str | None = None
+    delimiter: str = ","
+    extra_text_fields: int = 0
+    """Trailing fields text files carry without a column (the Flume collection date)."""
+    numeric: dict[str, str] = field(default_factory=dict)
+
+    def root(self, settings: Settings | None = None) -> Path:
+        s = settings or get_settings()
+        kind, _, rel = self.location.partition(":")
+        base = s.landing_path if kind == "landing" else s.warehouse_path
+        return base / rel
+
+    def partition_path(self, value: str | None, settings: Settings | None = None) -> Path:
+        root = self.root(settings)
+        if self.partition_key is None or value is None:
+            return root
+        return root / f"{self.partition_key}={value}"
+
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        TableSpec(
+            "smartcar_status_info",
+            "landing:car-batch-log",
+            ("reg_date", "car_number", *STATUS_COLUMNS),
+            partition_key="wrk_date",
+            extra_text_fields=1,
+            numeric=STATUS_NUMERIC,
+        ),
+        TableSpec("smartcar_master", "landing:car-master", MASTER_COLUMNS, delimiter="|", numeric=MASTER_NUMERIC),
+        TableSpec(
+            "smartcar_item_buylist",
+            "landing:buy-list",
+            ("car_number", "item", "score", "month"),
+            numeric={"score": "int"},
+        ),
+        TableSpec(
+            "smartcar_drive_info_2",
+            "landing:drive-log",
+            ("r_key", "r_date", "car_number", *DRIVE_COLUMNS),
+            partition_key="wrk_date",
+            numeric=DRIVE_NUMERIC,
+        ),
+        TableSpec("smartcar_master_over18", "warehouse:smartcar_master_over18", MASTER_COLUMNS, numeric=MASTER_NUMERIC),
+        TableSpec(
+            "managed_smartcar_status_info",
+            "warehouse:managed_smartcar_status_info",
+            (*MASTER_COLUMNS, *STATUS_COLUMNS, "reg_date"),
+            partition_key="biz_date",
+            numeric={**MASTER_NUMERIC, **STATUS_NUMERIC},
+        ),
+        TableSpec(
+            "managed_smartcar_drive_info",
+            "warehouse:managed_smartcar_drive_info",
+            (*MASTER_COLUMNS, *DRIVE_COLUMNS, "reg_date"),
+            partition_key="biz_date",
+            numeric={**MASTER_NUMERIC, **DRIVE_NUMERIC},
+        ),
+        TableSpec(
+            "managed_smartcar_symptom_info",
+            "warehouse:managed_smartcar_symptom_info",
+            (
+                "car_number",
+                "speed_p_avg",
+                "speed_p_symptom",
+                "break_p_avg",
+                "break_p_symptom",
+                "steer_a_cnt",
+                "steer_p_symptom",
+            ),
+            partition_key="biz_date",
+            numeric={"speed_p_avg": "double", "break_p_avg": "double", "steer_a_cnt": "bigint"},
+        ),
+        TableSpec(
+            "managed_smartcar_emergency_check_info",
+            "warehouse:managed_smartcar_emergency_check_info",
+            ("car_number", "tire_check", "light_check", "engine_check", "break_check", "battery_check"),
+            partition_key="biz_date",
+        ),
+        TableSpec(
+            "managed_smartcar_item_buylist_info",
+            "warehouse:managed_smartcar_item_buylist_info",
+            (*MASTER_COLUMNS, "item", "score"),
+            partition_key="biz_month",
+            numeric={**MASTER_NUMERIC, "score": "int"},
+        ),
+    )
+}
+
+
+def table_spec(name: str) -> TableSpec:
+    """The spec of ``name`` (case-insensitive, as Hive treats table names)."""
+    try:
+        return TABLES[name.lower()]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; known: {', '.join(sorted(TABLES))}") from None
