@@ -108,13 +108,13 @@ def _compare(left: object, op: Op, right: list) -> bool:  # type: ignore[type-ar
     raise AssertionError(op)
 
 
-def check_column(column: str) -> str:
-    """Return ``column`` if DriverCarInfo has it, else raise a :class:`ConditionError` naming the columns."""
+def check_column(column: str, error: type[Exception] = ConditionError) -> str:
+    """Return ``column`` if DriverCarInfo has it, else raise ``error`` naming the columns."""
     if column in QUALIFIERS:
         return column
     hint = difflib.get_close_matches(column, QUALIFIERS, n=1)
     did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
-    raise ConditionError(f"unknown column {column!r}{did_you_mean}; columns are: {', '.join(QUALIFIERS)}")
+    raise error(f"unknown column {column!r}{did_you_mean}; columns are: {', '.join(QUALIFIERS)}")
 
 
 def parse_condition(text: str) -> Condition:

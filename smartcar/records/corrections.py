@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from smartcar.driving_table import MAX_VERSIONS, QUALIFIERS, TABLE, column
-from smartcar.records.conditions import NUMERIC_COLUMNS
+from smartcar.records.conditions import NUMERIC_COLUMNS, check_column
 from smartcar.records.errors import CorrectionError, RowKeyError
 from smartcar.records.keys import parse_row_key
 
@@ -90,8 +90,7 @@ def parse_assignments(items: Iterable[str] | Mapping[str, object]) -> dict[str, 
         raise CorrectionError("nothing to correct: give at least one COLUMN=VALUE")
     changes: dict[str, str] = {}
     for col, value in pairs:
-        if col not in QUALIFIERS:
-            raise CorrectionError(f"unknown column {col!r}; columns are: {', '.join(QUALIFIERS)}")
+        check_column(col, CorrectionError)
         if col in changes:
             raise CorrectionError(f"column {col!r} is corrected twice in one call")
         if value == "":

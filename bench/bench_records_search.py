@@ -1,0 +1,195 @@
+"""Record search on a full simulated day: 100 cars x 43,201 records = 4,320,100 DriverCarInfo rows.
+
+Prints the wall time of ``smartcar.records.search`` plans against the embedded HBase Thrift1
+server (or any Thrift gateway given with ``--url``):
+
+- one car, one hour (the issue-8 target: under 200 ms), with and without a column condition;
+- one car, a whole day; all cars, ten seconds;
+- optionally (``--full-scan``) one filtered scan over the whole table, which sizes the planner's
+  prefix-scan threshold.
+
+Loading 4.3 million rows takes a while, so the data directory is kept between runs
+(default ``~/.cache/smartcar/bench-records``; a ``loaded.json`` marker says what it holds) and the
+loader runs only when the marker is missing or describes other data. Loading uses batched puts
+(``Table.batch``), the simulator's real driving-log generator, and ``row_key`` from
+smartcar.driving_table, exactly as the stream writer keys rows.
+
+    .venv/bin/python bench/bench_records_search.py              # load once, then measure
+    .venv/bin/python bench/bench_records_search.py --cars 10     # smaller day for a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import happybase
+
+from simulator.driving_log import iter_driving_lines
+from smartcar.driving_table import FAMILY, QUALIFIERS, TABLE, ensure_table, row_key
+from smartcar.records.search import RecordQuery, plan, search
+
+COLUMNS = [f"{FAMILY}:{q}".encode() for q in QUALIFIERS]
+DATE = "20200322"
+SEED = 8
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def connect(host: str, port: int, timeout: float = 60) -> happybase.Connection:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = happybase.Connection(host, port, transport="buffered", protocol="binary", timeout=600_000)
+            conn.tables()
+            return conn
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def load(conn: happybase.Connection, cars: int, batch: int) -> int:
+    """Write the simulated day with batched puts; returns the row count."""
+    table = ensure_table(conn)
+    n = 0
+    t0 = time.perf_counter()
+    with table.batch(batch_size=batch) as b:
+        for line in iter_driving_lines(DATE, cars, SEED):
+            fields = line.split(",")
+            b.put(row_key(fields[0], fields[1]).encode(), dict(zip(COLUMNS, (f.encode() for f in fields), strict=True)))
+            n += 1
+            if n % 200_000 == 0:
+                rate = n / (time.perf_counter() - t0)
+                print(f"  loaded {n:,} rows ({rate:,.0f} rows/s)", flush=True)
+    print(f"loaded {n:,} rows in {time.perf_counter() - t0:,.0f} s", flush=True)
+    return n
+
+
+def timed(query: RecordQuery, table: happybase.Table, repeat: int) -> tuple[list[float], int]:
+    times, found = [], 0
+    chosen = plan(query)
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        found = sum(1 for _ in search(query, table, chosen=chosen))
+        times.append((time.perf_counter() - t0) * 1000)
+    return times, found
+
+
+def report(label: str, query: RecordQuery, table: happybase.Table, repeat: int) -> None:
+    times, found = timed(query, table, repeat)
+    kind = plan(query).kind
+    print(
+        f"{label:<44} plan={kind:<12} rows={found:>6,}  median={statistics.median(times):8.1f} ms"
+        f"  min={min(times):8.1f} ms  max={max(times):8.1f} ms  (n={repeat})",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cars", type=int, default=100)
+    parser.add_argument("--data-dir", type=Path, default=Path.home() / ".cache" / "smartcar" / "bench-records")
+    parser.add_argument("--url", help="host:port of a running Thrift gateway (skips starting a server)")
+    parser.add_argument("--batch", type=int, default=5000, help="puts per mutateRows call while loading")
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--full-scan", action="store_true", help="also time one filtered scan of the whole table")
+    args = parser.parse_args()
+
+    server = None
+    data_dir = args.data_dir / f"cars{args.cars}"
+    if args.url:
+        host, _, port_text = args.url.rpartition(":")
+        port = int(port_text)
+    else:
+        host, port = "127.0.0.1", free_port()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "smartcar.hbase", "--host", host, "--port", str(port)),
+                *(
+                    "--data-dir",
+                    str(data_dir / "hbase"),
+                    "--transport",
+                    "buffered",
+                    "--protocol",
+                    "binary",
+                    "--no-sync",
+                ),
+            ],
+            stderr=subprocess.DEVNULL,
+        )
+    try:
+        conn = connect(host, port)
+        marker = data_dir / "loaded.json"
+        wanted = {"date": DATE, "cars": args.cars, "seed": SEED}
+        if args.url:
+            stale = TABLE.encode() not in conn.tables() or not any(True for _ in conn.table(TABLE).scan(limit=1))
+        else:
+            stale = not marker.exists() or json.loads(marker.read_text()).get("key") != wanted
+        if stale:
+            print(f"loading {args.cars} cars x 43,201 records of {DATE} ...", flush=True)
+            rows = load(conn, args.cars, args.batch)
+            if not args.url:
+                marker.write_text(json.dumps({"key": wanted, "rows": rows}))
+        else:
+            print(f"reusing {json.loads(marker.read_text())['rows']:,} rows in {data_dir}", flush=True)
+        table = conn.table(TABLE)
+        sample = next(iter(table.scan(limit=1)))[1]
+        car = sample[b"cf1:car_number"].decode()
+        rnd = random.Random(1)
+        hour = f"{rnd.randint(0, 23):02d}"
+        print(f"HBase Thrift at {host}:{port}; car {car}; hour {hour}; 2 shared cores, other work running", flush=True)
+        report("one car, one hour", RecordQuery.build(car, DATE + hour, DATE + hour), table, args.repeat)
+        report(
+            "one car, one hour, speed>100 and steer in L2,L3",
+            RecordQuery.build(car, DATE + hour, DATE + hour, ["speed>100", "steer_angle in L2,L3,R2,R3"]),
+            table,
+            args.repeat,
+        )
+        report(
+            "one car, one hour, limit 10",
+            RecordQuery.build(car, DATE + hour, DATE + hour, limit=10),
+            table,
+            args.repeat,
+        )
+        report(
+            "all cars, ten seconds",
+            RecordQuery.build(None, f"{DATE}{hour}3000", f"{DATE}{hour}3009"),
+            table,
+            args.repeat,
+        )
+        report(
+            "all cars, one second",
+            RecordQuery.build(None, f"{DATE}{hour}3000", f"{DATE}{hour}3000"),
+            table,
+            args.repeat,
+        )
+        report("one car, whole day", RecordQuery.build(car, DATE, DATE), table, max(1, args.repeat // 5))
+        if args.full_scan:
+            report(
+                "all cars, one hour, speed>200 (full scan)",
+                RecordQuery.build(None, DATE + hour, DATE + hour, ["speed>200"]),
+                table,
+                1,
+            )
+        conn.close()
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()
