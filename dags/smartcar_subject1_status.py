@@ -1,0 +1,53 @@
+"""
+### Subject 1: car status mart `Managed_SmartCar_Status_Info` (SEED_SPEC 5.3)
+
+Inner join of the over-18 master with the status log of one **load date** (`wrk_date`), filed by
+**business date** `biz_date` = first 8 characters of `reg_date` (the simulation date; the `240000`
+stamp stays on its own day). Every biz_date that the load touches is rebuilt from all loads and
+overwritten (the original's partition-by-load overwrite could drop a day delivered in two loads).
+
+Runs when `smartcar_status_info` gets a new load (data-aware) and daily for the logical date (a
+time-scheduled run first waits for the landing of that date). Backfill: pick a range of load dates.
+Param `wrk_date` (comma-separated list allowed) overrides the dates.
+
+Emits `managed_smartcar_status_info` with `extra.biz_dates`.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import Param, dag, task
+
+from smartcar.warehouse import pipeline
+from smartcar.warehouse.assets import STATUS_LANDED, STATUS_MART
+from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
+from smartcar.warehouse.run_dates import run_dates
+
+
+@dag(
+    dag_id="smartcar_subject1_status",
+    schedule=daily_or_asset(STATUS_LANDED),
+    start_date=START,
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "subject1"],
+    doc_md=__doc__,
+    params={"wrk_date": Param(None, type=["null", "string"], description="Load date(s) yyyyMMdd")},
+)
+def smartcar_subject1_status() -> None:
+    @task
+    def load_dates(**context) -> list[str]:
+        return run_dates(context, param="wrk_date", event_key="wrk_date")
+
+    @task(outlets=[STATUS_MART])
+    def build_status_mart(wrk_dates: list[str], *, outlet_events=None) -> list[str]:
+        biz_dates: set[str] = set()
+        for wrk_date in wrk_dates:
+            biz_dates.update(pipeline.build_status_mart(wrk_date))
+        outlet_events[STATUS_MART].extra = {"biz_dates": sorted(biz_dates), "wrk_dates": wrk_dates}
+        return sorted(biz_dates)
+
+    dates = upstream_gate(STATUS_LANDED, "wrk_date")(load_dates())
+    build_status_mart(dates)
+
+
+dag = smartcar_subject1_status()

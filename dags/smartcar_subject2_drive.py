@@ -1,0 +1,62 @@
+"""
+### Subject 2: driving mart `Managed_SmartCar_Drive_Info` (SEED_SPEC 5.3)
+
+1. `copy_drive_from_hbase`: every HBase `DriverCarInfo` row of the simulation date (row keys hold the
+   reversed timestamp, so the date is matched by a server-side RowFilter) is written as Parquet to the
+   `SmartCar_Drive_Info_2` partition `wrk_date=<date>`, replacing it.
+2. `build_drive_mart`: inner join with the over-18 master; the `biz_date=<date>` partition is
+   overwritten.
+
+The date is the **simulation (business) date** `D` = the run's logical date (or param `working_day`).
+Backfill any range of dates whose driving events are still in HBase. Emits
+`smartcar_drive_info_2` and `managed_smartcar_drive_info` with `extra.biz_dates`.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import Param, dag, task
+
+from smartcar.warehouse import pipeline
+from smartcar.warehouse.assets import DRIVE_INFO_2, DRIVE_MART, MASTER_OVER18
+from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily
+from smartcar.warehouse.run_dates import run_dates
+
+
+@dag(
+    dag_id="smartcar_subject2_drive",
+    schedule=daily(),
+    start_date=START,
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "subject2"],
+    doc_md=__doc__,
+    params={"working_day": Param(None, type=["null", "string"], description="Simulation date(s) yyyyMMdd")},
+)
+def smartcar_subject2_drive() -> None:
+    @task
+    def create_tables() -> None:
+        pipeline.ensure_tables()
+
+    @task
+    def working_days(**context) -> list[str]:
+        return run_dates(context, param="working_day", event_key="biz_dates")
+
+    @task(outlets=[DRIVE_INFO_2])
+    def copy_drive_from_hbase(days: list[str], *, outlet_events=None) -> dict[str, int]:
+        counts = {day: pipeline.copy_drive_from_hbase(day) for day in days}
+        outlet_events[DRIVE_INFO_2].extra = {"biz_dates": days, "rows": counts}
+        return counts
+
+    @task(inlets=[MASTER_OVER18, DRIVE_INFO_2], outlets=[DRIVE_MART])
+    def build_drive_mart(days: list[str], *, outlet_events=None) -> list[str]:
+        for day in days:
+            pipeline.build_drive_mart(day)
+        outlet_events[DRIVE_MART].extra = {"biz_dates": days}
+        return days
+
+    days = working_days()
+    create_tables() >> days
+    copy_drive_from_hbase(days) >> build_drive_mart(days)
+
+
+dag = smartcar_subject2_drive()

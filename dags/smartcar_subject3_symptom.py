@@ -1,0 +1,51 @@
+"""
+### Subject 3: abnormal driving mart `Managed_SmartCar_Symptom_Info` (SEED_SPEC 5.3)
+
+Per car and simulation date: average accelerator and brake pedal, flagged `abnormal` when more than
+2 population standard deviations (across cars' averages) from the global average, and the count of
+sharp turns (L2/L3/R2/R3), `abnormal` above 2000; cars with no sharp turn are not written. Global
+figures use all dates up to the run's date, so a rerun or backfill of a past date reproduces it.
+The original appended; this overwrites the `biz_date` partition.
+
+Runs after subject 2 (asset `managed_smartcar_drive_info`, replacing Oozie's 03:00 offset) and daily
+for the logical date once subject 2 has produced it. Param `working_day` overrides the dates.
+Emits `managed_smartcar_symptom_info` with `extra.biz_dates`.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import Param, dag, task
+
+from smartcar.warehouse import pipeline
+from smartcar.warehouse.assets import DRIVE_MART, SYMPTOM_MART
+from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
+from smartcar.warehouse.run_dates import run_dates
+
+
+@dag(
+    dag_id="smartcar_subject3_symptom",
+    schedule=daily_or_asset(DRIVE_MART),
+    start_date=START,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "subject3"],
+    doc_md=__doc__,
+    params={"working_day": Param(None, type=["null", "string"], description="Simulation date(s) yyyyMMdd")},
+)
+def smartcar_subject3_symptom() -> None:
+    @task
+    def working_days(**context) -> list[str]:
+        return run_dates(context, param="working_day", event_key="biz_dates")
+
+    @task(outlets=[SYMPTOM_MART])
+    def build_symptom_mart(days: list[str], *, outlet_events=None) -> list[str]:
+        for day in days:
+            pipeline.build_symptom_mart(day)
+        outlet_events[SYMPTOM_MART].extra = {"biz_dates": days}
+        return days
+
+    build_symptom_mart(upstream_gate(DRIVE_MART, "biz_dates")(working_days()))
+
+
+dag = smartcar_subject3_symptom()

@@ -1,0 +1,46 @@
+"""
+### Subject 5: item purchase mart `Managed_SmartCar_Item_BuyList_Info` (SEED_SPEC 5.3)
+
+Inner join of the over-18 master with the buy list of one month, partition `biz_month` overwritten.
+The original hard-coded month `202003`; here the month is the month of the run's logical date, the
+months of a newly landed buy list (asset `smartcar_item_buylist`, data-aware) or param `biz_month`
+(e.g. `202003` for the reference file). Emits `managed_smartcar_item_buylist_info`
+with `extra.biz_months`.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import Param, dag, task
+
+from smartcar.warehouse import pipeline
+from smartcar.warehouse.assets import BUYLIST_LANDED, BUYLIST_MART, MASTER_OVER18
+from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily_or_asset
+from smartcar.warehouse.run_dates import run_dates
+
+
+@dag(
+    dag_id="smartcar_subject5_buylist",
+    schedule=daily_or_asset(BUYLIST_LANDED),
+    start_date=START,
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "subject5"],
+    doc_md=__doc__,
+    params={"biz_month": Param(None, type=["null", "string"], description="Month(s) yyyyMM")},
+)
+def smartcar_subject5_buylist() -> None:
+    @task
+    def months(**context) -> list[str]:
+        return run_dates(context, param="biz_month", event_key="biz_months")
+
+    @task(inlets=[MASTER_OVER18, BUYLIST_LANDED], outlets=[BUYLIST_MART])
+    def build_buylist_mart(months: list[str], *, outlet_events=None) -> list[str]:
+        for month in months:
+            pipeline.build_buylist_mart(month)
+        outlet_events[BUYLIST_MART].extra = {"biz_months": months}
+        return months
+
+    build_buylist_mart(months())
+
+
+dag = smartcar_subject5_buylist()

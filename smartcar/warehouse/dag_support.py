@@ -1,0 +1,59 @@
+"""Shared pieces of the batch DAGs: defaults, the daily timetable, and the upstream-asset gate.
+
+Oozie ordered the subjects by hour offsets (01:00, 02:00, ...), which silently computed on missing
+data whenever a step ran late. Here each DAG keeps a daily data-interval schedule (so the UI's
+backfill works for any date range) AND is triggered by its upstream asset; a time-scheduled run
+first waits (sensor, reschedule mode) until the upstream asset has an event covering its date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import pendulum
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronDataIntervalTimetable, PokeReturnValue, task
+
+from smartcar.warehouse.run_dates import upstream_ready
+
+OWNER = "smartcar-batch"
+START = pendulum.datetime(2020, 3, 1, tz="UTC")
+TAGS = ["smartcar", "warehouse", "batch"]
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": OWNER,
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "execution_timeout": timedelta(minutes=30),
+}
+
+
+def daily() -> CronDataIntervalTimetable:
+    """One run per UTC day D, after the day is over; the run's logical date is D."""
+    return CronDataIntervalTimetable("0 0 * * *", timezone="UTC")
+
+
+def daily_or_asset(*assets: Asset) -> AssetOrTimeSchedule:
+    """Daily time schedule (backfillable) that also runs as soon as any of ``assets`` is updated."""
+    condition: Any = assets[0]
+    for asset in assets[1:]:
+        condition = condition | asset
+    return AssetOrTimeSchedule(timetable=daily(), assets=condition)
+
+
+def upstream_gate(asset: Asset, event_key: str, *, timeout: timedelta = timedelta(hours=6)):
+    """A sensor task factory: done when ``asset`` has an event whose ``extra[event_key]`` covers the dates."""
+
+    @task.sensor(
+        task_id=f"wait_for_{asset.name}",
+        inlets=[asset],
+        poke_interval=60,
+        timeout=timeout.total_seconds(),
+        mode="reschedule",
+    )
+    def wait(dates: Sequence[str], inlet_events: Any = None) -> PokeReturnValue:
+        recent = inlet_events[asset].ascending(False).limit(500)
+        return PokeReturnValue(is_done=upstream_ready(recent, event_key, dates), xcom_value=list(dates))
+
+    return wait
