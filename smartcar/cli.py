@@ -23,6 +23,8 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("records", "smartcar.records.cli:app"),
     ("simulate", "simulator.cli:app"),
     ("stream", "streaming.cli:app"),
+    ("export", "smartcar.export.cli:app"),
+    ("quality", "smartcar.quality.cli:app"),
 ]
 
 # Top-level commands (``smartcar up`` and friends) live in the runtime's CLI module.
