@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,13 +14,13 @@ app = typer.Typer(help="The embedded HBase Thrift1 server (happybase-compatible)
 
 
 def serve(
-    host: str | None = typer.Option(None, "--host", help="Listen address (default: SMARTCAR_HBASE_HOST)."),
-    port: int | None = typer.Option(None, "--port", help="TCP port (default: SMARTCAR_HBASE_PORT)."),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help="RocksDB directory (default: <home>/hbase/data)."),
-    transport: str | None = typer.Option(None, "--transport", help="buffered or framed (default from settings)."),
-    protocol: str | None = typer.Option(None, "--protocol", help="binary or compact (default from settings)."),
-    sync: bool = typer.Option(True, "--sync/--no-sync", help="fsync the WAL before acknowledging a write."),
-    log_level: str = typer.Option("INFO", "--log-level", help="Logging level (logs go to stderr)."),
+    host: Annotated[str | None, typer.Option(help="Listen address (default: SMARTCAR_HBASE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (default: SMARTCAR_HBASE_PORT).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="RocksDB directory (default: <home>/hbase/data).")] = None,
+    transport: Annotated[str | None, typer.Option(help="buffered or framed (default from settings).")] = None,
+    protocol: Annotated[str | None, typer.Option(help="binary or compact (default from settings).")] = None,
+    sync: Annotated[bool, typer.Option("--sync/--no-sync", help="fsync the WAL before acknowledging.")] = True,
+    log_level: Annotated[str, typer.Option(help="Logging level (logs go to stderr).")] = "INFO",
 ) -> None:
     """Serve HBase's Thrift1 API over RocksDB until SIGTERM/SIGINT."""
     from smartcar.hbase.server import run

@@ -71,9 +71,7 @@ def make_test(op: bytes, spec: bytes) -> Callable[[bytes], bool]:
     keep = _OPS[op]
     kind, comparator = make_comparator(spec)
     if kind in ("regexstring", "substring") and op not in (b"=", b"!="):
-        raise FilterError(
-            "A regexstring comparator and substring comparator can only be used with EQUAL and NOT_EQUAL"
-        )
+        raise FilterError("A regexstring comparator and substring comparator can only be used with EQUAL and NOT_EQUAL")
     return lambda value: keep(comparator(value))
 
 

@@ -110,23 +110,39 @@ class Scanner:
         self.last_used = time.monotonic()
 
     def next_results(self, count: int) -> list[object]:
+        """Up to ``count`` results: read-ahead ones first, then fresh ones from the iterator."""
         with self.lock:
             self.last_used = time.monotonic()
-            if self.fast:
-                return self._fast(count)
-            return self._general(count)
+            out = self.pending[:count]
+            del self.pending[:count]
+            missing = count - len(out)
+            if missing > 0 and not self.done:
+                produced = self._produce(missing)
+                out.extend(produced[:missing])
+                self.pending.extend(produced[missing:])  # partial rows beyond the request
+            return out
+
+    def prefetch(self, count: int) -> None:
+        """Prepare the next ``count`` results while the client is still decoding the last ones.
+
+        Server and client are separate processes, so this overlaps the two halves of a scan
+        instead of running them one after the other.
+        """
+        with self.lock:
+            if not self.done and len(self.pending) < count:
+                self.pending.extend(self._produce(count - len(self.pending)))
+
+    def _produce(self, count: int) -> list[object]:
+        return self._fast(count) if self.fast else self._general(count)
 
     def _fast(self, count: int) -> list[object]:
         out: list[object] = []
-        if self.done:
-            return out
         append = out.append
+        loads = decode_row
         for row, data in self.rows:
-            stored: Row = decode_row(data)
+            stored: Row = loads(data)
             append(
-                TRowResult(
-                    row=row, columns={c: TCell(value=vs[0][1], timestamp=vs[0][0]) for c, vs in stored.items()}
-                )
+                TRowResult(row=row, columns={c: TCell(value=vs[0][1], timestamp=vs[0][0]) for c, vs in stored.items()})
             )
             if len(out) >= count:
                 return out
@@ -134,8 +150,7 @@ class Scanner:
         return out
 
     def _general(self, count: int) -> list[object]:
-        out = self.pending[:count]
-        del self.pending[:count]
+        out: list[object] = []
         now = now_ms()
         while len(out) < count and not self.done:
             item = next(self.rows, None)
@@ -157,10 +172,7 @@ class Scanner:
             if size is None:
                 out.append(_result(row, cells, self.sort_columns))
             else:
-                parts = [_result(row, cells[i : i + size], self.sort_columns) for i in range(0, len(cells), size)]
-                room = count - len(out)
-                out.extend(parts[:room])
-                self.pending.extend(parts[room:])
+                out.extend(_result(row, cells[i : i + size], self.sort_columns) for i in range(0, len(cells), size))
         return out
 
 
@@ -192,25 +204,25 @@ class HbaseHandler:
                     del self._scanners[scanner_id]
 
     # --- tables -------------------------------------------------------------------------------
-    def enableTable(self, tableName: bytes) -> None:  # noqa: N802,N803 - names from the IDL
+    def enableTable(self, tableName: bytes) -> None:
         self.store.set_enabled(tableName, True)
 
-    def disableTable(self, tableName: bytes) -> None:  # noqa: N802,N803
+    def disableTable(self, tableName: bytes) -> None:
         self.store.set_enabled(tableName, False)
 
-    def isTableEnabled(self, tableName: bytes) -> bool:  # noqa: N802,N803
+    def isTableEnabled(self, tableName: bytes) -> bool:
         return self.store.table(tableName, enabled=False).enabled
 
-    def compact(self, tableNameOrRegionName: bytes) -> None:  # noqa: N803
+    def compact(self, tableNameOrRegionName: bytes) -> None:
         self.store.compact(self.store.table(_table_of(tableNameOrRegionName), enabled=False))
 
-    def majorCompact(self, tableNameOrRegionName: bytes) -> None:  # noqa: N802,N803
+    def majorCompact(self, tableNameOrRegionName: bytes) -> None:
         self.compact(tableNameOrRegionName)
 
-    def getTableNames(self) -> list[bytes]:  # noqa: N802
+    def getTableNames(self) -> list[bytes]:
         return [name.encode() for name in self.store.table_names()]
 
-    def getColumnDescriptors(self, tableName: bytes) -> dict[bytes, object]:  # noqa: N802,N803
+    def getColumnDescriptors(self, tableName: bytes) -> dict[bytes, object]:
         table = self.store.table(tableName, enabled=False)
         out = {}
         for fam in table.families.values():
@@ -240,13 +252,13 @@ class HbaseHandler:
             port=self.port,
         )
 
-    def getTableRegions(self, tableName: bytes) -> list[object]:  # noqa: N802,N803
+    def getTableRegions(self, tableName: bytes) -> list[object]:
         return [self._region(self.store.table(tableName, enabled=False))]
 
-    def getRegionInfo(self, row: bytes) -> object:  # noqa: N802
+    def getRegionInfo(self, row: bytes) -> object:
         return self._region(self.store.table(_table_of(row), enabled=False))
 
-    def createTable(self, tableName: bytes, columnFamilies: list[object]) -> None:  # noqa: N802,N803
+    def createTable(self, tableName: bytes, columnFamilies: list[object]) -> None:
         families = [_family_from_thrift(d) for d in columnFamilies or ()]
         if len({f.name for f in families}) != len(families):
             raise InvalidArgument("Duplicate column family names")
@@ -255,13 +267,11 @@ class HbaseHandler:
         except storage.TableExists as exc:
             raise Hbase.AlreadyExists(message=str(exc)) from None
 
-    def deleteTable(self, tableName: bytes) -> None:  # noqa: N802,N803
+    def deleteTable(self, tableName: bytes) -> None:
         self.store.delete_table(tableName)
 
     # --- reads --------------------------------------------------------------------------------
-    def _get(
-        self, name: bytes, rows: list[bytes], columns: list[bytes] | None, ts: int | None
-    ) -> list[object]:
+    def _get(self, name: bytes, rows: list[bytes], columns: list[bytes] | None, ts: int | None) -> list[object]:
         table = self.store.table(name)
         spec = ReadSpec.from_columns(columns, ts)
         spec.check_families(table)
@@ -275,28 +285,28 @@ class HbaseHandler:
                 out.append(_result(row, cells, False))
         return out
 
-    def getRow(self, tableName, row, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getRow(self, tableName, row, attributes):
         return self._get(tableName, [row], None, None)
 
-    def getRowWithColumns(self, tableName, row, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getRowWithColumns(self, tableName, row, columns, attributes):
         return self._get(tableName, [row], columns, None)
 
-    def getRowTs(self, tableName, row, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getRowTs(self, tableName, row, timestamp, attributes):
         return self._get(tableName, [row], None, timestamp)
 
-    def getRowWithColumnsTs(self, tableName, row, columns, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getRowWithColumnsTs(self, tableName, row, columns, timestamp, attributes):
         return self._get(tableName, [row], columns, timestamp)
 
-    def getRows(self, tableName, rows, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getRows(self, tableName, rows, attributes):
         return self._get(tableName, rows or [], None, None)
 
-    def getRowsWithColumns(self, tableName, rows, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getRowsWithColumns(self, tableName, rows, columns, attributes):
         return self._get(tableName, rows or [], columns, None)
 
-    def getRowsTs(self, tableName, rows, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getRowsTs(self, tableName, rows, timestamp, attributes):
         return self._get(tableName, rows or [], None, timestamp)
 
-    def getRowsWithColumnsTs(self, tableName, rows, columns, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getRowsWithColumnsTs(self, tableName, rows, columns, timestamp, attributes):
         return self._get(tableName, rows or [], columns, timestamp)
 
     def _versions(self, name: bytes, row: bytes, column: bytes, versions: int, ts: int | None) -> list[object]:
@@ -311,16 +321,16 @@ class HbaseHandler:
         cells = limit_versions(row_cells(table, stored, spec, now_ms()), versions)
         return [TCell(value=v, timestamp=t) for _, t, v in cells]
 
-    def get(self, tableName, row, column, attributes):  # noqa: ANN001,ANN201,N803
+    def get(self, tableName, row, column, attributes):
         return self._versions(tableName, row, column, 1, None)
 
-    def getVer(self, tableName, row, column, numVersions, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getVer(self, tableName, row, column, numVersions, attributes):
         return self._versions(tableName, row, column, numVersions, None)
 
-    def getVerTs(self, tableName, row, column, timestamp, numVersions, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def getVerTs(self, tableName, row, column, timestamp, numVersions, attributes):
         return self._versions(tableName, row, column, numVersions, timestamp)
 
-    def getRowOrBefore(self, tableName, row, family):  # noqa: ANN001,ANN201,N802,N803
+    def getRowOrBefore(self, tableName, row, family):
         table = self.store.table(tableName)
         spec = ReadSpec.from_columns([family])
         spec.check_families(table)
@@ -332,38 +342,22 @@ class HbaseHandler:
         return []
 
     # --- writes -------------------------------------------------------------------------------
-    @staticmethod
-    def _mutations(mutations: list[object], ts: int, puts_first: bool) -> tuple[list[Mutation], bool]:
-        puts, deletes, wal = [], [], False
-        for m in mutations or ():
-            wal |= m.writeToWAL is None or bool(m.writeToWAL)  # type: ignore[attr-defined]
-            if m.isDelete:  # type: ignore[attr-defined]
-                deletes.append(Mutation(True, m.column, b"", ts))  # type: ignore[attr-defined]
-            else:
-                value = m.value if m.value is not None else b""  # type: ignore[attr-defined]
-                puts.append(Mutation(False, m.column, value, ts))  # type: ignore[attr-defined]
-        return (puts + deletes if puts_first else deletes + puts), wal
-
     def _mutate_rows(self, name: bytes, batches: list[object], ts: int | None, puts_first: bool) -> None:
         table = self.store.table(name)
         stamp = now_ms() if ts is None or ts == LATEST_TIMESTAMP else ts
-        changes, wal = [], False
-        for batch in batches or ():
-            muts, batch_wal = self._mutations(batch.mutations, stamp, puts_first)  # type: ignore[attr-defined]
-            wal |= batch_wal
-            changes.append((batch.row, muts))  # type: ignore[attr-defined]
-        self.store.mutate(table, changes, wal=wal)
+        changes = [(b.row, b.mutations or []) for b in batches or ()]  # type: ignore[attr-defined]
+        self.store.mutate_requests(table, changes, stamp, puts_first)
 
-    def mutateRow(self, tableName, row, mutations, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def mutateRow(self, tableName, row, mutations, attributes):
         self._mutate_rows(tableName, [Hbase.BatchMutation(row=row, mutations=mutations)], None, False)
 
-    def mutateRowTs(self, tableName, row, mutations, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def mutateRowTs(self, tableName, row, mutations, timestamp, attributes):
         self._mutate_rows(tableName, [Hbase.BatchMutation(row=row, mutations=mutations)], timestamp, False)
 
-    def mutateRows(self, tableName, rowBatches, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def mutateRows(self, tableName, rowBatches, attributes):
         self._mutate_rows(tableName, rowBatches, None, True)
 
-    def mutateRowsTs(self, tableName, rowBatches, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def mutateRowsTs(self, tableName, rowBatches, timestamp, attributes):
         self._mutate_rows(tableName, rowBatches, timestamp, True)
 
     def _delete(self, name: bytes, row: bytes, columns: list[bytes], ts: int | None) -> None:
@@ -371,21 +365,21 @@ class HbaseHandler:
         stamp = now_ms() if ts is None or ts == LATEST_TIMESTAMP else ts
         self.store.mutate(table, [(row, [Mutation(True, c, b"", stamp) for c in columns])])
 
-    def deleteAll(self, tableName, row, column, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def deleteAll(self, tableName, row, column, attributes):
         self._delete(tableName, row, [column], None)
 
-    def deleteAllTs(self, tableName, row, column, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def deleteAllTs(self, tableName, row, column, timestamp, attributes):
         self._delete(tableName, row, [column], timestamp)
 
-    def deleteAllRow(self, tableName, row, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def deleteAllRow(self, tableName, row, attributes):
         table = self.store.table(tableName)
         self._delete(tableName, row, [f.encode("latin-1") for f in table.families], None)
 
-    def deleteAllRowTs(self, tableName, row, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def deleteAllRowTs(self, tableName, row, timestamp, attributes):
         table = self.store.table(tableName)
         self._delete(tableName, row, [f.encode("latin-1") for f in table.families], timestamp)
 
-    def _read_modify(self, name: bytes, row: bytes, column: bytes, update) -> object:  # noqa: ANN001
+    def _read_modify(self, name: bytes, row: bytes, column: bytes, update) -> object:
         """Atomically replace the newest value of one column with ``update(old_value_or_None)``."""
         table = self.store.table(name)
         family, qualifier = storage.split_column(column)
@@ -404,7 +398,7 @@ class HbaseHandler:
 
         return self.store.read_modify_write(table, row, change)
 
-    def atomicIncrement(self, tableName, row, column, value):  # noqa: ANN001,ANN201,N802,N803
+    def atomicIncrement(self, tableName, row, column, value):
         def update(old: bytes | None) -> tuple[bytes, int, bool]:
             if old is not None and len(old) != 8:
                 raise InvalidArgument(f"Field is not a long, it's {len(old)} bytes wide")
@@ -415,14 +409,14 @@ class HbaseHandler:
         result = self._read_modify(tableName, row, column, update)
         return result[0] if isinstance(result, tuple) else result
 
-    def increment(self, increment):  # noqa: ANN001,ANN201
+    def increment(self, increment):
         self.atomicIncrement(increment.table, increment.row, increment.column, increment.ammount)
 
-    def incrementRows(self, increments):  # noqa: ANN001,ANN201,N802
+    def incrementRows(self, increments):
         for inc in increments or ():
             self.increment(inc)
 
-    def append(self, append):  # noqa: ANN001,ANN201
+    def append(self, append):
         cells = []
         for column, suffix in zip(append.columns or [], append.values or [], strict=True):
 
@@ -434,7 +428,7 @@ class HbaseHandler:
             cells.append(TCell(value=value, timestamp=ts))
         return cells
 
-    def checkAndPut(self, tableName, row, column, value, mput, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def checkAndPut(self, tableName, row, column, value, mput, attributes):
         table = self.store.table(tableName)
         family, qualifier = storage.split_column(column)
         table.family(family)
@@ -481,7 +475,7 @@ class HbaseHandler:
             scanners.add(scanner_id)
         return scanner_id
 
-    def scannerOpenWithScan(self, tableName, scan, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def scannerOpenWithScan(self, tableName, scan, attributes):
         return self._open(
             tableName,
             scan.startRow,
@@ -494,19 +488,19 @@ class HbaseHandler:
             bool(scan.reversed),
         )
 
-    def scannerOpen(self, tableName, startRow, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def scannerOpen(self, tableName, startRow, columns, attributes):
         return self._open(tableName, startRow, None, columns, None)
 
-    def scannerOpenWithStop(self, tableName, startRow, stopRow, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def scannerOpenWithStop(self, tableName, startRow, stopRow, columns, attributes):
         return self._open(tableName, startRow, stopRow, columns, None)
 
-    def scannerOpenWithPrefix(self, tableName, startAndPrefix, columns, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def scannerOpenWithPrefix(self, tableName, startAndPrefix, columns, attributes):
         return self._open(tableName, startAndPrefix, _increment(startAndPrefix), columns, None)
 
-    def scannerOpenTs(self, tableName, startRow, columns, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def scannerOpenTs(self, tableName, startRow, columns, timestamp, attributes):
         return self._open(tableName, startRow, None, columns, timestamp)
 
-    def scannerOpenWithStopTs(self, tableName, startRow, stopRow, columns, timestamp, attributes):  # noqa: ANN001,ANN201,N802,N803
+    def scannerOpenWithStopTs(self, tableName, startRow, stopRow, columns, timestamp, attributes):
         return self._open(tableName, startRow, stopRow, columns, timestamp)
 
     def _scanner(self, scanner_id: int) -> Scanner:
@@ -515,13 +509,25 @@ class HbaseHandler:
             raise InvalidArgument("scanner ID is invalid")
         return scanner
 
-    def scannerGet(self, id):  # noqa: A002,ANN001,ANN201,N802
+    def scannerGet(self, id):
         return self._scanner(id).next_results(1)
 
-    def scannerGetList(self, id, nbRows):  # noqa: A002,ANN001,ANN201,N802,N803
-        return self._scanner(id).next_results(max(1, nbRows or 1))
+    def scannerGetList(self, id, nbRows):
+        count = max(1, nbRows or 1)
+        scanner = self._scanner(id)
+        out = scanner.next_results(count)
+        if len(out) == count and not scanner.done:
+            self.connection.prefetch = (scanner, count)
+        return out
 
-    def scannerClose(self, id):  # noqa: A002,ANN001,ANN201,N802
+    def after_call(self) -> None:
+        """Called by the server after each reply is sent: do deferred read-ahead."""
+        pending = getattr(self.connection, "prefetch", None)
+        if pending is not None:
+            self.connection.prefetch = None
+            pending[0].prefetch(pending[1])
+
+    def scannerClose(self, id):
         if self._scanners.pop(id, None) is None:
             raise InvalidArgument("scanner ID is invalid")
         scanners = getattr(self.connection, "scanners", None)

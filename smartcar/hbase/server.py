@@ -97,11 +97,13 @@ class HbaseThriftServer:
         prot = self.protocol_factory.get_protocol(trans)
         self.handler.connection_opened()
         try:
+            process, after_call = self.processor.process, self.handler.after_call
             while not self.closed.is_set():
-                self.processor.process(prot, prot)
+                process(prot, prot)
+                after_call()
         except TTransportException:
             pass
-        except Exception:  # noqa: BLE001 - a broken client must not take the server down
+        except Exception:
             log.exception("connection ended by an error")
         finally:
             self.handler.connection_closed()

@@ -27,6 +27,7 @@ would keep masking it until the next major compaction. That corner is documented
 
 from __future__ import annotations
 
+import functools
 import json
 import pickle
 import threading
@@ -34,6 +35,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from rocksdict import Options, Rdict, ReadOptions, WriteBatch, WriteOptions
 
@@ -113,6 +115,17 @@ class TableInfo:
     def end(self) -> bytes:
         return _DATA + (self.tid + 1).to_bytes(4, "big")
 
+    @functools.cached_property
+    def max_versions(self) -> dict[bytes, int]:
+        """Family name (bytes) -> max versions; doubles as the set of valid families."""
+        return {name.encode("latin-1"): f.max_versions for name, f in self.families.items()}
+
+    @functools.cached_property
+    def bytes_order(self) -> bool:
+        """True when sorting ``family:qualifier`` bytes equals HBase order (no family prefixes another)."""
+        names = list(self.max_versions)
+        return not any(a != b and b.startswith(a) for a in names for b in names)
+
     def family(self, name: bytes) -> Family:
         try:
             return self.families[name.decode("latin-1")]
@@ -122,7 +135,7 @@ class TableInfo:
                 f"{name.decode('latin-1')!r} does not exist in table {self.name}"
             ) from None
 
-    @property
+    @functools.cached_property
     def has_ttl(self) -> bool:
         return any(f.time_to_live < FOREVER for f in self.families.values())
 
@@ -149,9 +162,7 @@ class ReadSpec:
     versions: int = 1
 
     @classmethod
-    def from_columns(
-        cls, columns: Iterable[bytes] | None, max_ts: int | None = None, versions: int = 1
-    ) -> ReadSpec:
+    def from_columns(cls, columns: Iterable[bytes] | None, max_ts: int | None = None, versions: int = 1) -> ReadSpec:
         exact: set[bytes] = set()
         fams: set[bytes] = set()
         for col in columns or ():
@@ -227,9 +238,11 @@ def limit_versions(cells: list[Cell], versions: int) -> list[Cell]:
     return out
 
 
-@dataclass
-class Mutation:
-    """One put or delete of a row (Thrift's ``Mutation`` with the timestamp resolved)."""
+class Mutation(NamedTuple):
+    """One put or delete of a row (Thrift's ``Mutation`` with the timestamp resolved).
+
+    Hot paths build plain ``(is_delete, column, value, ts)`` tuples, which unpack the same way.
+    """
 
     is_delete: bool
     column: bytes
@@ -237,57 +250,92 @@ class Mutation:
     ts: int
 
 
-def _put(row: Row, table: TableInfo, column: bytes, ts: int, value: bytes) -> bool:
-    """Add a version; returns True when the column is new (the caller re-sorts columns)."""
-    family, qualifier = split_column(column)
-    fam = table.family(family)
-    key = family + b":" + (qualifier or b"")
-    versions = row.get(key)
-    if versions is None:
-        row[key] = [(ts, value)]
-        return True
-    for i, (old_ts, _) in enumerate(versions):
-        if old_ts == ts:
-            versions[i] = (ts, value)
-            break
-        if old_ts < ts:
-            versions.insert(i, (ts, value))
-            break
-    else:
-        versions.append((ts, value))
-    if len(versions) > fam.max_versions:
-        del versions[fam.max_versions :]
-    return False
+def _no_family(table: TableInfo, family: bytes) -> StorageError:
+    return StorageError(
+        f"org.apache.hadoop.hbase.regionserver.NoSuchColumnFamilyException: column family "
+        f"{family.decode('latin-1')!r} does not exist in table {table.name}"
+    )
 
 
-def _delete(row: Row, table: TableInfo, column: bytes, ts: int) -> None:
-    """Remove every version at or below ``ts`` of a column, or of a whole family (``b"cf"``)."""
-    family, qualifier = split_column(column)
-    table.family(family)
-    if qualifier is None:
-        prefix = family + b":"
-        targets = [c for c in row if c.startswith(prefix)]
-    else:
-        targets = [column] if column in row else []
-    for col in targets:
-        kept = [(t, v) for t, v in row[col] if t > ts]
-        if kept:
-            row[col] = kept
+def apply_mutations(row: Row, table: TableInfo, mutations: Iterable[tuple[bool, bytes, bytes, int]]) -> Row:
+    """Apply mutations in order to a row (mutated in place) and return it with columns sorted.
+
+    A put adds a version (replacing one with the same timestamp) and drops versions beyond the
+    family's ``max_versions``; a delete removes every version at or below its timestamp of one
+    column, or of every column of a family when the column has no ``:``.
+    """
+    max_versions = table.max_versions
+    new_columns = False
+    for is_delete, column, value, ts in mutations:
+        family, sep, _ = column.partition(b":")
+        limit = max_versions.get(family)
+        if limit is None:
+            raise _no_family(table, family)
+        if is_delete:
+            if sep:
+                targets = [column] if column in row else []
+            else:
+                prefix = family + b":"
+                targets = [c for c in row if c.startswith(prefix)]
+            for col in targets:
+                kept = [(t, v) for t, v in row[col] if t > ts]
+                if kept:
+                    row[col] = kept
+                else:
+                    del row[col]
+            continue
+        if not sep:
+            column = family + b":"  # HBase stores a put to "cf" under the empty qualifier
+        versions = row.get(column)
+        if versions is None:
+            row[column] = [(ts, value)]
+            new_columns = True
+            continue
+        for i, (old_ts, _) in enumerate(versions):
+            if old_ts == ts:
+                versions[i] = (ts, value)
+                break
+            if old_ts < ts:
+                versions.insert(i, (ts, value))
+                break
         else:
-            del row[col]
-
-
-def apply_mutations(row: Row, table: TableInfo, mutations: Iterable[Mutation]) -> Row:
-    """Apply mutations in order to a row (mutated in place) and return it with columns sorted."""
-    resort = False
-    for m in mutations:
-        if m.is_delete:
-            _delete(row, table, m.column, m.ts)
-        else:
-            resort |= _put(row, table, m.column, m.ts, m.value)
-    if resort:
+            versions.append((ts, value))
+        if len(versions) > limit:
+            del versions[limit:]
+    if new_columns:
+        if table.bytes_order:
+            return dict(sorted(row.items()))
         return dict(sorted(row.items(), key=lambda kv: column_order(kv[0])))
     return row
+
+
+def _new_row(muts: list, ts: int, max_versions: dict[bytes, int], bytes_order: bool) -> Row | None:
+    """Row made by puts alone on a row that did not exist, or None to take the general path."""
+    row: Row = {}
+    for m in muts:
+        if m.isDelete:
+            return None
+        column = m.column
+        family, sep, _ = column.partition(b":")
+        if family not in max_versions:
+            return None  # the general path raises the proper error
+        if not sep:
+            column = family + b":"
+        if column in row:
+            return None
+        value = m.value
+        row[column] = [(ts, b"" if value is None else value)]
+    if len(row) > 1:
+        return (
+            dict(sorted(row.items())) if bytes_order else dict(sorted(row.items(), key=lambda kv: column_order(kv[0])))
+        )
+    return row
+
+
+def _resolve(muts: list, ts: int, puts_first: bool) -> list[tuple[bool, bytes, bytes, int]]:
+    puts = [(False, m.column, b"" if m.value is None else m.value, ts) for m in muts if not m.isDelete]
+    deletes = [(True, m.column, b"", ts) for m in muts if m.isDelete]
+    return puts + deletes if puts_first else deletes + puts
 
 
 class Store:
@@ -381,31 +429,64 @@ class Store:
         values = self.db[[prefix + r for r in rows]] if rows else []
         return [None if v is None else decode_row(v) for v in values]
 
-    def mutate(
-        self, table: TableInfo, changes: Iterable[tuple[bytes, list[Mutation]]], wal: bool = True
+    def mutate(self, table: TableInfo, changes: Iterable[tuple[bytes, list[Mutation]]], wal: bool = True) -> None:
+        """Apply resolved mutations to many rows atomically on disk (one WriteBatch, one fsync)."""
+        self.mutate_requests(table, ((row, muts) for row, muts in changes), None, True, wal)
+
+    def mutate_requests(
+        self,
+        table: TableInfo,
+        changes: Iterable[tuple[bytes, list]],
+        ts: int | None,
+        puts_first: bool,
+        wal: bool | None = None,
     ) -> None:
-        """Apply mutations to many rows atomically on disk (one WriteBatch, one fsync)."""
-        grouped: dict[bytes, list[Mutation]] = {}
+        """Apply Thrift-style mutations (objects with ``isDelete``, ``column``, ``value``,
+        ``writeToWAL``; or resolved :class:`Mutation` tuples when ``ts`` is None) to many rows.
+
+        ``ts`` is the request timestamp (None for resolved tuples). ``puts_first`` orders puts
+        before deletes within a row, as HBase's ``mutateRows`` does (``mutateRow`` is the other
+        way round). The hot case, new rows made only of puts, skips the general merge.
+        """
+        grouped: dict[bytes, list] = {}
         for row, muts in changes:
             if not row:
                 raise InvalidArgument("Row length is 0")
-            grouped.setdefault(row, []).extend(muts)
+            if row in grouped:
+                grouped[row] = grouped[row] + list(muts)
+            else:
+                grouped[row] = muts
         if not grouped:
             return
+        if ts is not None and wal is None:
+            wal = any(m.writeToWAL is not False for muts in grouped.values() for m in muts)
         prefix = table.prefix
         keys = [prefix + r for r in grouped]
+        max_versions = table.max_versions
+        bytes_order = table.bytes_order
+        dumps = encode_row
         with self.lock:
             current = self.db[keys]
             batch = WriteBatch(raw_mode=True)
             for key, data, muts in zip(keys, current, grouped.values(), strict=True):
-                row = apply_mutations({} if data is None else decode_row(data), table, muts)
+                if ts is None:
+                    resolved = muts
+                else:
+                    if data is None:
+                        row = _new_row(muts, ts, max_versions, bytes_order)
+                        if row is not None:
+                            if row:
+                                batch.put(key, dumps(row))
+                            continue
+                    resolved = _resolve(muts, ts, puts_first)
+                row = apply_mutations({} if data is None else decode_row(data), table, resolved)
                 if row:
-                    batch.put(key, encode_row(row))
+                    batch.put(key, dumps(row))
                 elif data is not None:
                     batch.delete(key)
-            self.db.write(batch, self.write_options if wal else self.nowal_options)
+            self.db.write(batch, self.write_options if wal is not False else self.nowal_options)
 
-    def read_modify_write(self, table: TableInfo, row: bytes, change) -> object:  # noqa: ANN001
+    def read_modify_write(self, table: TableInfo, row: bytes, change) -> object:
         """Run ``change(row_dict) -> (new_row_dict, result)`` atomically; store and return result."""
         key = table.prefix + row
         with self.lock:
@@ -460,7 +541,7 @@ class Store:
         if table.has_ttl:
             now = now_ms()
             spec = ReadSpec(versions=1 << 31)
-            for key, data in list(self.iterate(table, b"", None, False)):
+            for key, _ in list(self.iterate(table, b"", None, False)):
                 with self.lock:
                     current = self.db.get(table.prefix + key)
                     if current is None:
