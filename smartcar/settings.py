@@ -86,6 +86,15 @@ class Settings(BaseSettings):
     # --- export database (the Sqoop target) ------------------------------------------------------
     export_db_url: str = "postgresql+psycopg2://smartcar:smartcar@127.0.0.1:5432/smartcar"
 
+    # --- notifications (data-quality failures, stalled stream); always logged -----------------
+    notify_webhook_url: str = ""
+    """POST a JSON message here when set (Slack/Teams/Mattermost-style incoming webhook)."""
+    notify_email_to: str = ""
+    """Comma-separated recipients; mail goes through ``smtp_host:smtp_port`` when set."""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "smartcar@localhost"
+
     # --- Airflow -------------------------------------------------------------------------------
     airflow_host: str = "127.0.0.1"
     airflow_port: int = 8080
