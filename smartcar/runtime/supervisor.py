@@ -105,8 +105,7 @@ def _start_one(settings: Settings, service: Service) -> list[process.RunningProc
         reason = f"{dead[0].name} exited" if dead else f"not healthy after {service.start_timeout:.0f}s"
     if not ok:
         logs = "\n".join(f"--- last lines of {p.log}\n{process.tail(p.log)}" for p in started)
-        for p in reversed(started):
-            process.terminate(p)
+        process.terminate(*started)
         _state_file(settings, service.name).unlink(missing_ok=True)
         raise RuntimeError_(f"{service.name} failed to start ({reason}).\n{logs}")
     return started
@@ -128,8 +127,7 @@ def up(names: list[str] | None = None, settings: Settings | None = None, echo=pr
                 echo(f"{name}: already running")
                 continue
             # stale state (crashed service): stop leftovers before starting afresh
-            for leftover in _running(s, name):
-                process.terminate(leftover)
+            process.terminate(*_running(s, name))
             echo(f"{name}: starting...")
             _start_one(s, service)
             started_now.append(name)
@@ -143,8 +141,7 @@ def up(names: list[str] | None = None, settings: Settings | None = None, echo=pr
 
 def _stop_service(settings: Settings, name: str) -> bool:
     procs = process.load_state(_state_file(settings, name))
-    for p in reversed(procs):
-        process.terminate(p)
+    process.terminate(*procs)
     _state_file(settings, name).unlink(missing_ok=True)
     return bool(procs)
 
