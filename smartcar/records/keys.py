@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -117,10 +118,16 @@ class TimeRange:
         if not self.bounded:
             raise ValueError("an open time range has no finite list of timestamps")
         assert self.start is not None and self.stop is not None
-        for index in range(_clock_index(self.start), _clock_index(self.stop) + 1):
-            ts = _clock_timestamp(index)
-            if self.contains(ts):
-                yield ts
+        first, last = _clock_index(self.start), _clock_index(self.stop)
+        clock = _clock_strings()
+        for day in range(first // _SLOTS_PER_DAY, last // _SLOTS_PER_DAY + 1):
+            date = dt.date.fromordinal(day).strftime("%Y%m%d")
+            low = max(first - day * _SLOTS_PER_DAY, 0)
+            high = min(last - day * _SLOTS_PER_DAY, _SLOTS_PER_DAY - 1)
+            for hhmmss in clock[low : high + 1]:
+                ts = date + hhmmss
+                if self.contains(ts):
+                    yield ts
 
 
 _SLOTS_PER_DAY = 86_401
@@ -135,13 +142,11 @@ def _clock_index(ts: str) -> int:
     return day * _SLOTS_PER_DAY + offset
 
 
-def _clock_timestamp(index: int) -> str:
-    day, offset = divmod(index, _SLOTS_PER_DAY)
-    date = dt.date.fromordinal(day).strftime("%Y%m%d")
-    if offset == 86_400:
-        return f"{date}240000"
-    hour, rest = divmod(offset, 3600)
-    return f"{date}{hour:02d}{rest // 60:02d}{rest % 60:02d}"
+@functools.cache
+def _clock_strings() -> tuple[str, ...]:
+    """``HHMMSS`` of every clock slot of a day, in order (built once; iterating it is cheap)."""
+    slots = [f"{h:02d}{m:02d}{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+    return (*slots, "240000")
 
 
 def reversed_patterns(time_range: TimeRange) -> list[Pattern]:
