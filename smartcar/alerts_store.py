@@ -1,0 +1,61 @@
+"""Read API for the detectors' alerts in Redis (external apps, the CLI and the UI).
+
+The original reader (``OverSpeedCarInfo``) deleted the date key after reading it, so a second
+reader saw nothing (SEED_SPEC section 4). Nothing here deletes or modifies: keys only expire by
+the TTL the rule sets. Layout, shared with :mod:`streaming.sinks.redis_sink`:
+
+* ``<yyyyMMdd>`` SET of ``<car>-<yyyyMMddHHmmss>``: the original's speeding set (other rules use
+  their own key template, e.g. ``harsh_braking:<yyyyMMdd>``);
+* ``smartcar:alert:<id>`` HASH: rule, version, car, window bounds, value, count, member, detected_at;
+* ``smartcar:alerts:car:<car>`` ZSET of alert ids scored by window end (epoch seconds);
+* ``smartcar:alerts:latest`` ZSET of the most recent alert ids (capped).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smartcar.clients import redis_client
+from smartcar.settings import Settings
+
+ALERT_PREFIX = "smartcar:alert:"
+CAR_INDEX_PREFIX = "smartcar:alerts:car:"
+LATEST_INDEX = "smartcar:alerts:latest"
+LATEST_KEEP = 10_000
+
+
+def alert_key(alert_id: str) -> str:
+    return ALERT_PREFIX + alert_id
+
+
+def car_index_key(car_number: str) -> str:
+    return CAR_INDEX_PREFIX + car_number
+
+
+def speeding_cars(date: str, settings: Settings | None = None, key_template: str = "{date}") -> list[str]:
+    """Members ``<car>-<timestamp>`` of the speeding set of ``date`` (yyyyMMdd), sorted; non-destructive."""
+    if len(date) != 8 or not date.isdigit():
+        raise ValueError(f"date must be yyyyMMdd, got {date!r}")
+    return sorted(redis_client(settings).smembers(key_template.format(date=date, rule="speeding")))
+
+
+def _records(ids: list[str], settings: Settings | None) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    client = redis_client(settings)
+    pipe = client.pipeline(transaction=False)
+    for alert_id in ids:
+        pipe.hgetall(alert_key(alert_id))
+    return [r for r in pipe.execute() if r]
+
+
+def alerts_for_car(car_number: str, settings: Settings | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    """Alert records of one car, newest window first."""
+    ids = redis_client(settings).zrevrange(car_index_key(car_number), 0, limit - 1)
+    return _records(ids, settings)
+
+
+def latest_alerts(limit: int = 50, settings: Settings | None = None) -> list[dict[str, Any]]:
+    """The most recent alerts of every rule, newest window first."""
+    ids = redis_client(settings).zrevrange(LATEST_INDEX, 0, max(limit, 1) - 1)
+    return _records(ids, settings)

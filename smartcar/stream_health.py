@@ -1,0 +1,79 @@
+"""Health of the stream processor(s), published to Redis by each instance and read by the UI/DAG.
+
+Each running instance writes a hash ``smartcar:stream:health:<group>:<instance>`` about once a
+second (expires after a minute) and scores itself in ``smartcar:stream:instances:<group>``.
+:func:`read_health` folds the live instances into one flat dict so callers need no Redis knowledge.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from smartcar.clients import redis_client
+from smartcar.settings import Settings, get_settings
+
+HEALTH_PREFIX = "smartcar:stream:health:"
+INSTANCES_PREFIX = "smartcar:stream:instances:"
+STALE_AFTER_S = 15.0
+"""An instance without a heartbeat for this long is considered dead."""
+SUMMED = ("lag", "events_per_s", "processed", "dead_letters", "alerts", "late_events", "open_windows")
+
+
+def health_key(group: str, instance: str) -> str:
+    return f"{HEALTH_PREFIX}{group}:{instance}"
+
+
+def instances_key(group: str) -> str:
+    return INSTANCES_PREFIX + group
+
+
+def publish(instance: str, fields: dict[str, Any], settings: Settings | None = None, client: Any = None) -> None:
+    """Write one instance's heartbeat (called by the processor)."""
+    s = settings or get_settings()
+    r = client or redis_client(s)
+    now = time.time()
+    key = health_key(s.kafka_consumer_group, instance)
+    pipe = r.pipeline(transaction=False)
+    pipe.hset(key, mapping={**{k: str(v) for k, v in fields.items()}, "last_heartbeat": f"{now:.3f}"})
+    pipe.expire(key, 60)
+    pipe.zadd(instances_key(s.kafka_consumer_group), {instance: now})
+    pipe.zremrangebyscore(instances_key(s.kafka_consumer_group), 0, now - 3600)
+    pipe.execute()
+
+
+def _number(value: str | None) -> float:
+    try:
+        return float(value) if value is not None else 0.0
+    except ValueError:
+        return 0.0
+
+
+def read_health(settings: Settings | None = None, stale_after: float = STALE_AFTER_S) -> dict[str, Any]:
+    """``{alive, instances, lag, events_per_s, processed, dead_letters, alerts, last_heartbeat, details}``.
+
+    ``alive`` is true when at least one instance sent a heartbeat within ``stale_after`` seconds;
+    ``last_heartbeat`` is an epoch float or ``None``; counters are summed over live instances
+    (``processed``/``dead_letters`` count since each instance started).
+    """
+    s = settings or get_settings()
+    r = redis_client(s)
+    now = time.time()
+    beats = r.zrange(instances_key(s.kafka_consumer_group), 0, -1, withscores=True)
+    details = []
+    for instance, beat in beats:
+        record = r.hgetall(health_key(s.kafka_consumer_group, instance))
+        if record:
+            record["instance"] = instance
+            record["alive"] = now - beat <= stale_after
+            details.append(record)
+    live = [d for d in details if d["alive"]]
+    out: dict[str, Any] = {k: sum(_number(d.get(k)) for d in live) for k in SUMMED}
+    for k in ("lag", "processed", "dead_letters", "alerts", "late_events", "open_windows"):
+        out[k] = int(out[k])
+    out["events_per_s"] = round(out["events_per_s"], 1)
+    out["alive"] = bool(live)
+    out["instances"] = len(live)
+    out["last_heartbeat"] = max((b for _, b in beats), default=None)
+    out["details"] = details
+    return out

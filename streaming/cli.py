@@ -1,0 +1,121 @@
+"""``smartcar stream ...``: run the processor, read alerts, validate rules, show health."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Kafka -> HBase + rule detectors -> Redis stream processor.", no_args_is_help=True)
+rules_app = typer.Typer(help="Detector rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@app.command()
+def run(
+    no_hbase: bool = typer.Option(False, "--no-hbase", help="Skip the HBase sink (benchmarks)."),
+    batch_size: int = typer.Option(5000, help="Messages per consume() call."),
+    max_seconds: float | None = typer.Option(None, help="Bounded run: stop gracefully after this long."),
+    stop_when_idle: float | None = typer.Option(None, help="Stop once input is idle this long and lag is 0."),
+    idle_advance_after: float = typer.Option(10.0, help="Push event time on after this long without input."),
+    rules_dir: Path | None = typer.Option(None, help="Rule directory (default: settings.rules_dir)."),  # noqa: B008
+    log_level: str = typer.Option("INFO"),
+) -> None:
+    """Consume the driving-event topic until stopped (SIGTERM/SIGINT stop gracefully)."""
+    from streaming.processor import ProcessorConfig, StreamProcessor
+
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = ProcessorConfig(
+        batch_size=batch_size,
+        hbase=not no_hbase,
+        max_seconds=max_seconds,
+        stop_when_idle_s=stop_when_idle,
+        idle_advance_after_s=idle_advance_after,
+        rules_dir=rules_dir,
+    )
+    counters = StreamProcessor(config=config).run()
+    typer.echo(
+        json.dumps(
+            {
+                "processed": counters.processed,
+                "valid": counters.valid,
+                "dead_letters": counters.dead_letters,
+                "alerts": counters.alerts,
+                "dead_letter_reasons": dict(counters.dead_letter_reasons),
+            }
+        )
+    )
+
+
+@app.command()
+def alerts(
+    date: str | None = typer.Option(None, help="Speeding cars on this date (yyyyMMdd), the original's set."),
+    car: str | None = typer.Option(None, help="Alert records of this car, newest first."),
+    limit: int = typer.Option(20, help="Latest alerts to show when neither --date nor --car is given."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Read alerts (never deletes anything, unlike the original reader)."""
+    from smartcar import alerts_store
+
+    if date:
+        result: object = alerts_store.speeding_cars(date)
+    elif car:
+        result = alerts_store.alerts_for_car(car)
+    else:
+        result = alerts_store.latest_alerts(limit)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    if isinstance(result, list) and result and isinstance(result[0], dict):
+        for r in result:
+            typer.echo(
+                f"{r.get('rule'):<18} {r.get('car_number')} {r.get('window_start')}..{r.get('window_end')} "
+                f"value={r.get('value')} n={r.get('count')} member={r.get('member')}"
+            )
+    else:
+        for item in result or []:
+            typer.echo(item)
+    if not result:
+        typer.echo("(none)", err=True)
+
+
+@rules_app.command("validate")
+def validate(files: list[Path] = typer.Argument(..., help="Rule files to check.")) -> None:  # noqa: B008
+    """Check rule files against the schema; exit 1 if any is invalid."""
+    from streaming.rules.loader import load_rule_file
+    from streaming.rules.model import RuleError
+
+    bad = 0
+    for path in files:
+        try:
+            rule = load_rule_file(path)
+        except RuleError as exc:
+            bad += 1
+            typer.echo(f"INVALID {exc}", err=True)
+            continue
+        w = rule.window
+        typer.echo(
+            f"OK {path}: {rule.name} v{rule.version} {w.type} {w.size}s/{w.step}s ({w.time} time) "
+            f"{rule.aggregate.function}({rule.aggregate.field or ''}) {rule.condition.op} {rule.condition.value:g}"
+        )
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Health of the running processor(s): alive, lag, events/s, dead letters, alerts."""
+    from smartcar.stream_health import read_health
+
+    health = read_health()
+    if as_json:
+        typer.echo(json.dumps(health, indent=2, default=str))
+    else:
+        for key in ("alive", "instances", "lag", "events_per_s", "processed", "dead_letters", "alerts"):
+            typer.echo(f"{key:>14}: {health[key]}")
+        typer.echo(f"{'last_heartbeat':>14}: {health['last_heartbeat']}")
+    if not health["alive"]:
+        sys.exit(3)

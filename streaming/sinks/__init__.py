@@ -1,0 +1,1 @@
+"""Sinks of the stream processor: HBase (every valid event) and Redis (alerts, floors, health)."""

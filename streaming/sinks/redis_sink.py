@@ -1,0 +1,59 @@
+"""Alerts -> Redis, idempotently, in one MULTI/EXEC per processor batch.
+
+The original's ``SADD <yyyyMMdd> <car>-<timestamp>`` + ``EXPIRE`` is kept as is, so existing
+readers still work; next to it a richer record (hash + per-car and latest indexes, see
+:mod:`smartcar.alerts_store`) names the rule, its version, the window bounds and the aggregate.
+Every write is a set/hash/sorted-set upsert keyed by the alert id (rule, car, window start), so a
+replay after a crash rewrites the same entries. The same transaction stores the processor's
+commit floors, which must be durable before the Kafka offsets they justify are committed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+from smartcar.alerts_store import LATEST_INDEX, LATEST_KEEP, alert_key, car_index_key
+from smartcar.clients import redis_client
+from smartcar.settings import Settings, get_settings
+from streaming.windows import Alert
+
+FLOOR_PREFIX = "smartcar:stream:floor:"
+
+
+def floor_key(group: str) -> str:
+    return FLOOR_PREFIX + group
+
+
+class RedisSink:
+    def __init__(self, settings: Settings | None = None, group: str | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.client = redis_client(self.settings)
+        self.group = group or self.settings.kafka_consumer_group
+        self.alerts_written = 0
+
+    def write(self, alerts: Sequence[Alert], floors: Mapping[str, int] | None = None) -> None:
+        if not alerts and not floors:
+            return
+        pipe = self.client.pipeline(transaction=True)
+        now = f"{time.time():.3f}"
+        for a in alerts:
+            pipe.sadd(a.redis_key, a.member)
+            pipe.expire(a.redis_key, a.ttl_seconds)
+            key = alert_key(a.alert_id)
+            pipe.hset(key, mapping=a.as_record())
+            pipe.hsetnx(key, "detected_at", now)
+            pipe.expire(key, a.ttl_seconds)
+            car_key = car_index_key(a.car_number)
+            pipe.zadd(car_key, {a.alert_id: a.window_end})
+            pipe.expire(car_key, a.ttl_seconds)
+            pipe.zadd(LATEST_INDEX, {a.alert_id: a.window_end})
+        if alerts:
+            pipe.zremrangebyrank(LATEST_INDEX, 0, -LATEST_KEEP - 1)
+        if floors:
+            pipe.hset(floor_key(self.group), mapping={k: str(v) for k, v in floors.items()})
+        pipe.execute()
+        self.alerts_written += len(alerts)
+
+    def read_floors(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.client.hgetall(floor_key(self.group)).items()}
