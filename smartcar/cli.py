@@ -25,6 +25,8 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("stream", "streaming.cli:app"),
     ("export", "smartcar.export.cli:app"),
     ("quality", "smartcar.quality.cli:app"),
+    ("query", "smartcar.warehouse.cli:app"),
+    ("ingest", "smartcar.ingest.cli:app"),
 ]
 
 # Top-level commands (``smartcar up`` and friends) live in the runtime's CLI module.
