@@ -7,32 +7,41 @@ Cars (master, pipe-delimited):
 
 from __future__ import annotations
 
-DAY1 = "20200322"
-DAY2 = "20200323"
-LOAD1 = "20200323"  # the status file of DAY1 is collected the next day: wrk_date != biz_date
-LOAD2 = "20200324"
+DAY1 = "19990622"
+DAY2 = "19990623"
+LOAD1 = "19990623"  # the status file of DAY1 is collected the next day: wrk_date != biz_date
+LOAD2 = "19990624"
+MONTH1 = "199906"
+MONTH2 = "199907"
+# Unusual dates on purpose: the session's HBase table and metastore are shared with other areas' tests.
 
-MASTER = "\n".join(
-    [
-        "A0001|남|30|미혼|서울|회사원|2000|2010|A",
-        "B0002|여|17|미혼|부산|학생|1000|2015|B",
-        "C0003|남|18|기혼|경기|공무원|1500|2012|C",
-        "D0004|여|45|기혼|대전|주부|2500|2008|D",
-        "E0005|남|52|기혼|광주|전문직|3000|2005|E",
-        "F0006|여|23|미혼|제주|프리랜서|1200|2016|F",
-        "G0007|남|61|기혼|세종|개인사업|3500|2001|G",
-    ]
-) + "\n"
+MASTER = (
+    "\n".join(
+        [
+            "A0001|남|30|미혼|서울|회사원|2000|2010|A",
+            "B0002|여|17|미혼|부산|학생|1000|2015|B",
+            "C0003|남|18|기혼|경기|공무원|1500|2012|C",
+            "D0004|여|45|기혼|대전|주부|2500|2008|D",
+            "E0005|남|52|기혼|광주|전문직|3000|2005|E",
+            "F0006|여|23|미혼|제주|프리랜서|1200|2016|F",
+            "G0007|남|61|기혼|세종|개인사업|3500|2001|G",
+        ]
+    )
+    + "\n"
+)
 
-BUYLIST = "\n".join(
-    [
-        "A0001,Item-001,5,202003",
-        "B0002,Item-002,1,202003",  # under 18
-        "D0004,Item-004,4,202003",
-        "Z0099,Item-009,3,202003",  # not in the master
-    ]
-) + "\n"
-BUYLIST_APRIL = "C0003,Item-003,2,202004\n"
+BUYLIST = (
+    "\n".join(
+        [
+            "A0001,Item-001,5,199906",
+            "B0002,Item-002,1,199906",  # under 18
+            "D0004,Item-004,4,199906",
+            "Z0099,Item-009,3,199906",  # not in the master
+        ]
+    )
+    + "\n"
+)
+BUYLIST_MONTH2 = "C0003,Item-003,2,199907\n"
 
 STATUS_HEADER = (
     "SmartCar Status Information,CarNum,TireFL,TireFR,TireBL,TireBR,LightFL,LightFR,LightBL,LightBR,"
@@ -46,36 +55,42 @@ def status_line(ts: str, car: str, tires=(90, 90, 90, 90), lights=(1, 1, 1, 1), 
 
 def status_day1() -> str:
     """9 lines in: 2 headers + 7 records; 5 records of adults in the master reach the mart."""
-    return "\n".join(
-        [
-            STATUS_HEADER,
-            # A0001: tire_fl average (70 + 85) / 2 = 77.5 < 80 -> Tire Check only. Second record is the
-            # 240000 stamp: it belongs to 20200322 (first 8 characters), not to the next day.
-            status_line(f"{DAY1}000000", "A0001", tires=(70, 90, 90, 90)),
-            status_line(f"{DAY1}240000", "A0001", tires=(85, 90, 90, 90)),
-            STATUS_HEADER,
-            # C0003 (age 18): light_bl 2, engine C, brake C, battery (20 + 30) / 2 = 25 < 30 -> four checks.
-            status_line(f"{DAY1}000004", "C0003", lights=(1, 1, 2, 1), engine="C", battery=20),
-            status_line(f"{DAY1}000008", "C0003", brake="C", battery=30),
-            # D0004: boundaries only (tires exactly 80, battery exactly 30, engine/brake B) -> no check.
-            status_line(f"{DAY1}000004", "D0004", tires=(80, 80, 80, 80), engine="B", brake="B", battery=30),
-            # B0002 is under 18 and Z0099 is unknown: both vanish although they have failures.
-            status_line(f"{DAY1}000004", "B0002", engine="C"),
-            status_line(f"{DAY1}000004", "Z0099", brake="C"),
-        ]
-    ) + "\n"
+    return (
+        "\n".join(
+            [
+                STATUS_HEADER,
+                # A0001: tire_fl average (70 + 85) / 2 = 77.5 < 80 -> Tire Check only. Second record is the
+                # 240000 stamp: it belongs to 20200322 (first 8 characters), not to the next day.
+                status_line(f"{DAY1}000000", "A0001", tires=(70, 90, 90, 90)),
+                status_line(f"{DAY1}240000", "A0001", tires=(85, 90, 90, 90)),
+                STATUS_HEADER,
+                # C0003 (age 18): light_bl 2, engine C, brake C, battery (20 + 30) / 2 = 25 < 30 -> four checks.
+                status_line(f"{DAY1}000004", "C0003", lights=(1, 1, 2, 1), engine="C", battery=20),
+                status_line(f"{DAY1}000008", "C0003", brake="C", battery=30),
+                # D0004: boundaries only (tires exactly 80, battery exactly 30, engine/brake B) -> no check.
+                status_line(f"{DAY1}000004", "D0004", tires=(80, 80, 80, 80), engine="B", brake="B", battery=30),
+                # B0002 is under 18 and Z0099 is unknown: both vanish although they have failures.
+                status_line(f"{DAY1}000004", "B0002", engine="C"),
+                status_line(f"{DAY1}000004", "Z0099", brake="C"),
+            ]
+        )
+        + "\n"
+    )
 
 
 def status_day2() -> str:
     """4 lines in: 1 header + 3 records (A0001 fine, F0006 battery 10 -> Battery Check, B0002 under 18)."""
-    return "\n".join(
-        [
-            STATUS_HEADER,
-            status_line(f"{DAY2}000000", "A0001"),
-            status_line(f"{DAY2}000000", "F0006", battery=10),
-            status_line(f"{DAY2}000000", "B0002", battery=10),
-        ]
-    ) + "\n"
+    return (
+        "\n".join(
+            [
+                STATUS_HEADER,
+                status_line(f"{DAY2}000000", "A0001"),
+                status_line(f"{DAY2}000000", "F0006", battery=10),
+                status_line(f"{DAY2}000000", "B0002", battery=10),
+            ]
+        )
+        + "\n"
+    )
 
 
 def _ts(day: str, second: int) -> str:
