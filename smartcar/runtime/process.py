@@ -91,6 +91,28 @@ def terminate(*procs: RunningProcess, timeout: float = 20.0) -> None:
             return
 
 
+def tree_rss(proc: RunningProcess) -> int:
+    """Memory of a process and all its descendants, in bytes.
+
+    Proportional set size where the kernel reports it: Airflow's LocalExecutor forks workers that
+    share most pages with their parent, and plain RSS would count those pages once per worker.
+    """
+    if not proc.alive():
+        return 0
+    total = 0
+    try:
+        root = psutil.Process(proc.pid)
+        for p in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                try:
+                    total += p.memory_full_info().pss
+                except (AttributeError, psutil.AccessDenied):
+                    total += p.memory_info().rss
+    except psutil.Error:
+        return 0
+    return total
+
+
 def tail(path: str | Path, lines: int = 25) -> str:
     """Last ``lines`` lines of a log file, for error messages."""
     try:

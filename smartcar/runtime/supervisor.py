@@ -8,6 +8,7 @@ State lives under ``<home>/run/<service>.json`` (pids and start times) and logs 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,8 @@ class ServiceStatus:
     healthy: bool
     managed: bool
     pids: list[int]
+    rss_bytes: int = 0  # proportional set size where available (see process.tree_rss)
+    """Resident memory of the service's processes and their children (0 when not ours)."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -39,6 +42,7 @@ class ServiceStatus:
             "managed": self.managed,
             "pid": self.pids[0] if self.pids else None,
             "pids": self.pids,
+            "memory_mb": round(self.rss_bytes / 2**20, 1),
         }
 
 
@@ -129,9 +133,10 @@ def up(names: list[str] | None = None, settings: Settings | None = None, echo=pr
             # stale state (crashed service): stop leftovers before starting afresh
             process.terminate(*_running(s, name))
             echo(f"{name}: starting...")
+            began = time.monotonic()
             _start_one(s, service)
             started_now.append(name)
-            echo(f"{name}: healthy")
+            echo(f"{name}: healthy in {time.monotonic() - began:.1f}s")
     except BaseException:
         for name in reversed(started_now):
             _stop_service(s, name)
@@ -160,6 +165,7 @@ def status(settings: Settings | None = None) -> list[ServiceStatus]:
     for name in SERVICE_NAMES:
         service = SERVICES[name]
         host, port = service.endpoint(s)
+        running = _running(s, name)
         result.append(
             ServiceStatus(
                 name=name,
@@ -167,7 +173,8 @@ def status(settings: Settings | None = None) -> list[ServiceStatus]:
                 port=port,
                 healthy=service.healthy(s),
                 managed=s.is_managed(name),
-                pids=[p.pid for p in _running(s, name)],
+                pids=[p.pid for p in running],
+                rss_bytes=sum(process.tree_rss(p) for p in running),
             )
         )
     return result
