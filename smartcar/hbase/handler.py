@@ -393,7 +393,7 @@ class HbaseHandler:
             new_value, result, write = update(None if old is None else old[1])
             if not write:
                 return row_dict, result
-            ts = now if old is None else max(now, old[0] + 1)
+            ts = now if old is None else max(now, old[0])  # same ms: replace, never run ahead of the clock
             return storage.apply_mutations(row_dict, table, [Mutation(False, key, new_value, ts)]), (result, ts)
 
         return self.store.read_modify_write(table, row, change)

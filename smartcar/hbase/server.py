@@ -72,7 +72,7 @@ class HbaseThriftServer:
         self.handler = HbaseHandler(self.store, host, port)
         self.processor = HbaseProcessor(Hbase.Hbase, self.handler)
         self.transport_factory = TRANSPORTS[transport]()
-        self.protocol_factory = PROTOCOLS[protocol](decode_response=False)
+        self.protocol_factory = PROTOCOLS[protocol](decode_response=True)  # Text is BINARY: stays bytes
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))

@@ -10,6 +10,7 @@ with a temporary data directory. Tests that need to start or kill a server proce
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -159,13 +160,11 @@ def make_table(connection: happybase.Connection) -> Iterator[callable]:
 
     yield make
     for name in names:
-        try:
+        with contextlib.suppress(Exception):
             connection.delete_table(name, disable=True)
-        except Exception:  # noqa: BLE001 - a test may have dropped it already
-            pass
 
 
 @pytest.fixture
-def table(make_table) -> happybase.Table:  # noqa: ANN001
+def table(make_table) -> happybase.Table:
     """A fresh table with ``cf1`` (3 versions) and ``cf2`` (1 version)."""
     return make_table()

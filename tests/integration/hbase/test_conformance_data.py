@@ -7,7 +7,8 @@ import time
 
 import happybase
 import pytest
-from Hbase_thrift import IllegalArgument, IOError as ThriftIOError
+from Hbase_thrift import IllegalArgument
+from Hbase_thrift import IOError as ThriftIOError
 
 pytestmark = pytest.mark.integration
 
@@ -194,7 +195,7 @@ def test_huge_row_and_huge_value(table: happybase.Table) -> None:
     assert len(rows[b"wide"]) == 20_000 and rows[b"big"][b"cf2:blob"] == big
 
 
-def test_time_to_live_expires_cells(make_table) -> None:  # noqa: ANN001
+def test_time_to_live_expires_cells(make_table) -> None:
     t = make_table({"short": {"time_to_live": 1}, "long": {}})
     now = int(time.time() * 1000)
     t.put(b"r", {b"short:a": b"gone soon", b"long:a": b"stays"})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import happybase
 import pytest
-from Hbase_thrift import IllegalArgument, IOError as ThriftIOError
+from Hbase_thrift import IllegalArgument
+from Hbase_thrift import IOError as ThriftIOError
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +26,7 @@ def cars(table: happybase.Table) -> happybase.Table:
     return table
 
 
-def scan_keys(t: happybase.Table, f: str, **kw) -> list[bytes]:  # noqa: ANN003
+def scan_keys(t: happybase.Table, f: str, **kw) -> list[bytes]:
     return [k for k, _ in t.scan(filter=f, **kw)]
 
 

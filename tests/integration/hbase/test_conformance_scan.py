@@ -20,7 +20,7 @@ def filled(table: happybase.Table) -> happybase.Table:
     return table
 
 
-def keys(scan) -> list[bytes]:  # noqa: ANN001
+def keys(scan) -> list[bytes]:
     return [k for k, _ in scan]
 
 

@@ -6,7 +6,8 @@ import uuid
 
 import happybase
 import pytest
-from Hbase_thrift import AlreadyExists, IOError as ThriftIOError
+from Hbase_thrift import AlreadyExists
+from Hbase_thrift import IOError as ThriftIOError
 
 pytestmark = pytest.mark.integration
 
@@ -100,7 +101,7 @@ def test_regions_cover_the_whole_key_space(table: happybase.Table) -> None:
     assert all(r["name"].startswith(table.name + b",") for r in regions)
 
 
-def test_table_prefix_namespaces_tables(endpoint) -> None:  # noqa: ANN001
+def test_table_prefix_namespaces_tables(endpoint) -> None:
     prefix = unique_name("ns")
     conn = endpoint.connect(table_prefix=prefix)
     try:
