@@ -20,7 +20,7 @@ import happybase  # loads the Hbase_thrift module
 from Hbase_thrift import BatchMutation, Mutation
 
 from smartcar.clients import hbase_connection
-from smartcar.driving_table import QUALIFIERS, TABLE, column, ensure_table, row_key
+from smartcar.driving_table import QUALIFIERS, TABLE, column, ensure_table
 from smartcar.settings import Settings, get_settings
 from streaming.events import DrivingEvent
 
@@ -52,18 +52,22 @@ class HBaseSink:
             self.connection = None
 
     def _batches(self, events: Sequence[DrivingEvent]) -> dict[int, list[BatchMutation]]:
+        # thriftpy2 structs built without their keyword __init__ (about 2x faster on this hot path)
         by_second: dict[int, list[BatchMutation]] = defaultdict(list)
-        cols, wal = COLUMNS, self.wal
+        cols, wal, new = COLUMNS, self.wal, object.__new__
         for e in events:
-            values = e.fields()
-            by_second[e.epoch].append(
-                BatchMutation(
-                    row=row_key(e.date, e.car_number).encode(),
-                    mutations=[
-                        Mutation(column=c, value=v.encode(), writeToWAL=wal) for c, v in zip(cols, values, strict=True)
-                    ],
-                )
-            )
+            mutations = []
+            for c, v in zip(cols, e.fields(), strict=True):
+                m = new(Mutation)
+                m.isDelete = False
+                m.column = c
+                m.value = v.encode()
+                m.writeToWAL = wal
+                mutations.append(m)
+            bm = new(BatchMutation)
+            bm.row = f"{e.date[::-1]}-{e.car_number}".encode()  # driving_table.row_key, inlined
+            bm.mutations = mutations
+            by_second[e.epoch].append(bm)
         return by_second
 
     def write(self, events: Sequence[DrivingEvent]) -> None:
