@@ -6,9 +6,10 @@ stderr and exit code 1 (2 for malformed options, as Typer reports them); never a
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -49,15 +50,21 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C, so temporary files are removed
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn known failures into one clear line and a non-zero exit."""
+    """Turn known failures into one clear line and a non-zero exit; SIGTERM cleans up like Ctrl-C."""
+    with suppress(ValueError):  # only the main thread may set handlers (CliRunner may not be it)
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         yield
     except SimulatorError as exc:
         raise _fail(str(exc)) from None
     except KeyboardInterrupt:
-        typer.echo("Interrupted: no partial file was left under a final name.", err=True)
+        typer.echo("Interrupted (no partial file is left under a final name).", err=True)
         raise typer.Exit(130) from None
     except OSError as exc:
         raise _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
@@ -214,8 +221,8 @@ def driving(
     Without --out, --to-kafka or --log-file the records are appended to settings driving_log_path.
     """
     from simulator.cars import steps_for_minutes
-    from simulator.driving_log import STEP_SECONDS, DrivingGenerator, driving_file_name
-    from simulator.sinks import KafkaSink, LogAppender, new_run_id, write_spool_chunks
+    from simulator.driving_log import STEP_SECONDS, write_driving_file
+    from simulator.sinks import KafkaSink, LogAppender
     from simulator.stream import stream_driving
 
     started = time.perf_counter()
@@ -228,16 +235,10 @@ def driving(
         if speed < 0:
             raise SimulatorError(f"speed must be >= 0, got {speed}")
         if out is not None:
-            gen = DrivingGenerator(day, cars, seed, knobs)
-
-            def chunks() -> Iterator[str]:
-                yield "\n".join(gen.headers()) + "\n"
-                for block in gen.line_blocks(minutes):
-                    yield "\n".join(block) + "\n"
-                    advance(len(block))
-
             with _progress(total, f"driving {day}") as advance:
-                path = write_spool_chunks(chunks(), out, name or driving_file_name(day, new_run_id()))
+                path = write_driving_file(
+                    out, day, cars, seed, incidents=knobs, minutes=minutes, final_name=name, on_lines=advance
+                )
             _done(path, total + cars, started)
             return
         from smartcar.settings import get_settings

@@ -14,8 +14,9 @@ interleaved by simulated time, as lock-stepped car threads would append them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -225,6 +226,34 @@ def driving_file_name(date: str, run_id: str) -> str:
     return f"{FILE_PREFIX}_{parse_date(date)}_{run_id}.log"
 
 
+def write_driving_file(
+    directory: str | Path,
+    date: str,
+    cars: int,
+    seed: int = 0,
+    *,
+    incidents: Incidents | None = None,
+    minutes: float | None = None,
+    run_id: str | None = None,
+    final_name: str | None = None,
+    on_lines: Callable[[int], None] | None = None,
+) -> Path:
+    """Write a complete driving log (headers + records) atomically into ``directory``."""
+    from simulator.sinks import new_run_id, write_spool_chunks
+
+    gen = DrivingGenerator(date, cars, seed, incidents)
+    name = final_name or driving_file_name(gen.date, run_id or new_run_id())
+
+    def chunks() -> Iterator[str]:
+        yield "\n".join(gen.headers()) + "\n"
+        for block in gen.line_blocks(minutes):
+            yield "\n".join(block) + "\n"
+            if on_lines:
+                on_lines(len(block))
+
+    return write_spool_chunks(chunks(), directory, name)
+
+
 __all__ = [
     "HEADER",
     "RECORDS_PER_CAR",
@@ -232,4 +261,5 @@ __all__ = [
     "driving_file_name",
     "iter_driving_events",
     "iter_driving_lines",
+    "write_driving_file",
 ]

@@ -208,12 +208,12 @@ class KafkaSink:
         produce, poll, topic = self._producer.produce, self._producer.poll, self.topic
         count = 0
         for key, line in zip(keys, lines, strict=True):
-            try:
-                produce(topic, line, key)
-            except BufferError:
-                poll(0.05)
-                self._producer.flush(1.0)
-                produce(topic, line, key)
+            while True:
+                try:
+                    produce(topic, line, key)
+                    break
+                except BufferError:  # local queue full: let librdkafka deliver, then retry
+                    poll(0.05)
             count += 1
         poll(0)
         self.sent += count

@@ -130,10 +130,11 @@ def test_unreachable_broker_fails_fast() -> None:
     result = simulate("driving", "-d", "20200322", "-n", "2", "--to-kafka", "--bootstrap", f"127.0.0.1:{port}")
     assert result.returncode == 1
     assert "unreachable" in result.stderr and "Traceback" not in result.stderr
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 30  # a 5 s probe, plus interpreter start on a busy machine
 
 
-def test_sigint_leaves_no_partial_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_leaves_no_partial_file(signum: int, tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "simulator.cli", "status", "-d", "20200322", "-n", "100", "--out", str(tmp_path)],
         stdout=subprocess.PIPE,
@@ -144,7 +145,7 @@ def test_sigint_leaves_no_partial_file(tmp_path: Path) -> None:
     while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.02)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert list(tmp_path.iterdir()) == []
