@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -80,6 +81,32 @@ def _result(row: bytes, cells: list[storage.Cell], sort_columns: bool) -> object
     return TRowResult(row=row, columns={c: TCell(value=v, timestamp=t) for c, t, v in cells})
 
 
+_I32 = struct.Struct(">i").pack
+_I64 = struct.Struct(">q").pack
+
+
+def encode_row_result(row: bytes, stored: Row) -> bytes:
+    """A ``TRowResult`` of the newest cells, encoded directly in Thrift's binary protocol.
+
+    Byte-for-byte what thriftpy2 writes for ``TRowResult(row=..., columns={...})``, without
+    building ten Python objects per row first; full scans are the server's hottest path.
+    """
+    parts = [b"\x0b\x00\x01", _I32(len(row)), row, b"\x0d\x00\x02\x0b\x0c", _I32(len(stored))]
+    extend = parts.extend
+    for column, versions in stored.items():
+        ts, value = versions[0]
+        extend(
+            (_I32(len(column)), column, b"\x0b\x00\x01", _I32(len(value)), value, b"\x0a\x00\x02", _I64(ts), b"\x00")
+        )
+    parts.append(b"\x00")
+    return b"".join(parts)
+
+
+def encode_scan_reply(items: list[bytes]) -> bytes:
+    """The body of a ``scannerGetList`` reply (``success`` = list of encoded TRowResults)."""
+    return b"\x0f\x00\x00\x0c" + _I32(len(items)) + b"".join(items) + b"\x00"
+
+
 class Scanner:
     """An open scan: one storage iterator read ahead across ``scannerGetList`` calls."""
 
@@ -91,6 +118,7 @@ class Scanner:
         row_filter: Filter | None,
         sort_columns: bool,
         cells_per_result: int | None,
+        raw: bool = False,
     ) -> None:
         self.table, self.rows, self.spec = table, rows, spec
         self.filter, self.sort_columns = row_filter, sort_columns
@@ -104,6 +132,8 @@ class Scanner:
             and not sort_columns
             and cells_per_result is None
         )
+        self.raw = raw and self.fast
+        """Produce Thrift binary-protocol bytes instead of objects (see :func:`encode_row_result`)."""
         self.pending: list[object] = []
         self.done = False
         self.lock = threading.Lock()
@@ -133,7 +163,20 @@ class Scanner:
                 self.pending.extend(self._produce(count - len(self.pending)))
 
     def _produce(self, count: int) -> list[object]:
+        if self.raw:
+            return self._fast_raw(count)
         return self._fast(count) if self.fast else self._general(count)
+
+    def _fast_raw(self, count: int) -> list[object]:
+        out: list[object] = []
+        append = out.append
+        loads = decode_row
+        for row, data in self.rows:
+            append(encode_row_result(row, loads(data)))
+            if len(out) >= count:
+                return out
+        self.done = True
+        return out
 
     def _fast(self, count: int) -> list[object]:
         out: list[object] = []
@@ -186,6 +229,8 @@ class HbaseHandler:
         self._scanner_ids = itertools.count(1)
         self._scanners_lock = threading.Lock()
         self.connection = threading.local()
+        self.raw_scans = False
+        """Set by the server when it speaks the binary protocol: fast scans skip Thrift objects."""
 
     # --- connection bookkeeping (called by the server) ----------------------------------------
     def connection_opened(self) -> None:
@@ -466,7 +511,7 @@ class HbaseHandler:
         if batch is not None and batch < 1:
             batch = None
         rows = self.store.iterate(table, start or b"", stop or None, reverse)
-        scanner = Scanner(table, rows, spec, row_filter, sort_columns, batch)
+        scanner = Scanner(table, rows, spec, row_filter, sort_columns, batch, raw=self.raw_scans)
         with self._scanners_lock:
             scanner_id = next(self._scanner_ids) & 0x7FFFFFFF
             self._scanners[scanner_id] = scanner
@@ -519,6 +564,17 @@ class HbaseHandler:
         if len(out) == count and not scanner.done:
             self.connection.prefetch = (scanner, count)
         return out
+
+    def raw_scan_reply(self, scanner_id: int, nb_rows: int) -> bytes | None:
+        """Encoded ``scannerGetList`` reply for raw scanners; None sends the call the normal way."""
+        scanner = self._scanners.get(scanner_id)
+        if scanner is None or not scanner.raw:
+            return None
+        count = max(1, nb_rows or 1)
+        items = scanner.next_results(count)
+        if len(items) == count and not scanner.done:
+            self.connection.prefetch = (scanner, count)
+        return encode_scan_reply(items)  # type: ignore[arg-type]
 
     def after_call(self) -> None:
         """Called by the server after each reply is sent: do deferred read-ahead."""

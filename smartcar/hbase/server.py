@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType
 
 from thriftpy2.protocol import TCompactProtocolFactory, TCyBinaryProtocolFactory
-from thriftpy2.thrift import TProcessor
+from thriftpy2.thrift import TApplicationException, TMessageType, TProcessor, TType
 from thriftpy2.transport import (
     TCyBufferedTransportFactory,
     TCyFramedTransportFactory,
@@ -35,7 +35,47 @@ PROTOCOLS = {"binary": TCyBinaryProtocolFactory, "compact": TCompactProtocolFact
 
 
 class HbaseProcessor(TProcessor):
-    """Turns storage errors into the exceptions the IDL declares instead of dropping the client."""
+    """thriftpy2's processor with two changes: storage errors become the exceptions the IDL
+    declares (instead of dropping the client), and ``scannerGetList`` replies of fast scanners are
+    written as pre-encoded bytes when the connection speaks the binary protocol.
+    """
+
+    def __init__(self, service: object, handler: HbaseHandler, raw_scans: bool) -> None:
+        super().__init__(service, handler)  # type: ignore[arg-type]
+        self.raw_scans = raw_scans
+        handler.raw_scans = raw_scans
+
+    def process(self, iprot: object, oprot: object) -> None:
+        api, _, seqid = iprot.read_message_begin()  # type: ignore[attr-defined]
+        service = self._service
+        if api not in service.thrift_services:  # type: ignore[attr-defined]
+            iprot.skip(TType.STRUCT)  # type: ignore[attr-defined]
+            iprot.read_message_end()  # type: ignore[attr-defined]
+            exc = TApplicationException(TApplicationException.UNKNOWN_METHOD)
+            return self.send_exception(oprot, api, exc, seqid)  # type: ignore[arg-type]
+        args = getattr(service, api + "_args")()
+        args.read(iprot)
+        iprot.read_message_end()  # type: ignore[attr-defined]
+        if self.raw_scans and api == "scannerGetList":
+            body = self._handler.raw_scan_reply(args.id, args.nbRows)
+            if body is not None:
+                oprot.write_message_begin(api, TMessageType.REPLY, seqid)  # type: ignore[attr-defined]
+                oprot.trans.write(body)  # type: ignore[attr-defined]
+                oprot.write_message_end()  # type: ignore[attr-defined]
+                oprot.trans.flush()  # type: ignore[attr-defined]
+                return None
+        result = getattr(service, api + "_result")()
+        try:
+            values = [args.__dict__[spec[1]] for spec in args.thrift_spec.values()]
+            result.success = getattr(self._handler, api)(*values)
+        except TApplicationException as exc:
+            return self.send_exception(oprot, api, exc, seqid)  # type: ignore[arg-type]
+        except Exception as exc:
+            if not self.handle_exception(exc, result):
+                raise
+        if not result.oneway:
+            self.send_result(oprot, api, result, seqid)  # type: ignore[arg-type]
+        return None
 
     def handle_exception(self, e: Exception, result: object) -> bool:
         declared = {spec[1] for spec in result.thrift_spec.values()}  # type: ignore[attr-defined]
@@ -70,7 +110,7 @@ class HbaseThriftServer:
             raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
         self.store = Store(data_dir, sync=sync)
         self.handler = HbaseHandler(self.store, host, port)
-        self.processor = HbaseProcessor(Hbase.Hbase, self.handler)
+        self.processor = HbaseProcessor(Hbase.Hbase, self.handler, raw_scans=protocol == "binary")
         self.transport_factory = TRANSPORTS[transport]()
         self.protocol_factory = PROTOCOLS[protocol](decode_response=True)  # Text is BINARY: stays bytes
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
