@@ -119,3 +119,7 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
         typer.echo(f"{'last_heartbeat':>14}: {health['last_heartbeat']}")
     if not health["alive"]:
         sys.exit(3)
+
+
+if __name__ == "__main__":
+    app()

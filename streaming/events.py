@@ -125,7 +125,7 @@ def parse_line(raw: bytes | str) -> DrivingEvent | DeadLetter:
     ts, car, acc, brk, steer, light, speed, area = parts
     epoch = timestamp_epoch(ts)
     if epoch is None:
-        return DeadLetter("bad_timestamp", raw)
+        return DeadLetter("header_line" if line.startswith(HEADER_PREFIX) else "bad_timestamp", raw)
     if _CAR_RE.match(car) is None:
         return DeadLetter("bad_car_number", raw)
     if acc not in SPEED_PEDALS:

@@ -115,7 +115,7 @@ class StreamProcessor:
 
             self.hbase = HBaseSink(self.settings)
         self.consumer: Consumer | None = None
-        self.producer = Producer(self.settings.kafka_client_config(**{"linger.ms": 5, "acks": "all"}))
+        self.producer = Producer({"bootstrap.servers": self.settings.kafka_bootstrap, "linger.ms": 5, "acks": "all"})
         # per partition: event-time bucket -> first offset seen; next offset to read; replay floor
         self.buckets: dict[int, dict[int, int]] = defaultdict(dict)
         self.next_offset: dict[int, int] = {}
@@ -188,6 +188,7 @@ class StreamProcessor:
                 signal.signal(sig, lambda *_: self.stop())
         # Millions of short-lived tuples per minute: the default GC thresholds made collection
         # ~60% of the HBase encoding time. Freeze start-up objects and collect young ones rarely.
+        gc_thresholds = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(200_000, 50, 100)
         self.consumer = self._make_consumer()
@@ -232,6 +233,8 @@ class StreamProcessor:
                 self.consumer.close()
                 if self.hbase is not None:
                     self.hbase.close()
+                gc.set_threshold(*gc_thresholds)
+                gc.unfreeze()
         return self.counters
 
     # --- the batch ---------------------------------------------------------------------------

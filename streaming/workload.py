@@ -56,7 +56,12 @@ def produce(
     topic = topic or s.kafka_topic
     ensure_topics({topic: partitions or s.kafka_partitions}, s)
     producer = Producer(
-        s.kafka_client_config(**{"linger.ms": 20, "batch.num.messages": 10000, "queue.buffering.max.messages": 500000})
+        {
+            "bootstrap.servers": s.kafka_bootstrap,
+            "linger.ms": 20,
+            "batch.num.messages": 10000,
+            "queue.buffering.max.messages": 500000,
+        }
     )
     failed: list[str] = []
 

@@ -26,6 +26,7 @@ def test_valid_line_becomes_typed_event():
         ("20160103010600,Z0020,2,0,L1,L,85", "field_count:7"),
         ("20160103010600,Z0020,2,0,L1,L,85,D04,x", "field_count:9"),
         ("Driver Status Infomation,CarNum,AccStep,BrkStep,WheelStep,DirLightStep,Speed,AreaNum,x", "header_line"),
+        ("Driver Status Infomation,CarNum,AccStep,BrkStep,WheelStep,DirLightStep,Speed,AreaNum", "header_line"),
         ("2016010301060,Z0020,2,0,L1,L,85,D04", "bad_timestamp"),
         ("20161303010600,Z0020,2,0,L1,L,85,D04", "bad_timestamp"),
         ("20160230010600,Z0020,2,0,L1,L,85,D04", "bad_timestamp"),

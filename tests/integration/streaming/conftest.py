@@ -1,0 +1,77 @@
+"""Isolation for stream tests sharing one broker, Redis and HBase: own topics, group and table per test."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from smartcar.kafka_topics import ensure_topics
+from smartcar.settings import Settings
+from streaming.processor import ProcessorConfig, StreamProcessor
+
+
+@pytest.fixture
+def stream_settings(kafka_service, redis_service, hbase_service) -> Settings:
+    """Settings of this test only: fresh topic (2 partitions), dead-letter topic, group and HBase table prefix."""
+    tag = uuid.uuid4().hex[:8]
+    s = hbase_service.model_copy(
+        update={
+            "kafka_topic": f"drive-{tag}",
+            "kafka_dead_letter_topic": f"drive-{tag}-dlq",
+            "kafka_consumer_group": f"stream-{tag}",
+            "hbase_table_prefix": f"t{tag}",
+            "kafka_partitions": 2,
+            "kafka_retention_ms": 3_600_000,
+        }
+    )
+    ensure_topics({s.kafka_topic: 2, s.kafka_dead_letter_topic: 1}, s)
+    return s
+
+
+def settings_env(s: Settings) -> dict[str, str]:
+    """Environment for a child processor with the same isolation."""
+    return {
+        **os.environ,
+        "SMARTCAR_KAFKA_TOPIC": s.kafka_topic,
+        "SMARTCAR_KAFKA_DEAD_LETTER_TOPIC": s.kafka_dead_letter_topic,
+        "SMARTCAR_KAFKA_CONSUMER_GROUP": s.kafka_consumer_group,
+        "SMARTCAR_HBASE_TABLE_PREFIX": s.hbase_table_prefix,
+    }
+
+
+@pytest.fixture
+def run_processor() -> Iterator[Callable[..., StreamProcessor]]:
+    """Start a processor in a thread; stopped (and joined) at the end of the test."""
+    started: list[tuple[StreamProcessor, threading.Thread]] = []
+
+    def start(settings: Settings, **config: object) -> StreamProcessor:
+        proc = StreamProcessor(settings, ProcessorConfig(**config))
+        thread = threading.Thread(target=proc.run, daemon=True)
+        thread.start()
+        proc.thread = thread  # type: ignore[attr-defined]
+        started.append((proc, thread))
+        return proc
+
+    yield start
+    for proc, thread in started:
+        proc.stop()
+        thread.join(60)
+
+
+@pytest.fixture
+def wait_for() -> Callable[..., None]:
+    return _wait_for
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")

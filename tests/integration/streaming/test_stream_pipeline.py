@@ -1,0 +1,146 @@
+"""Kafka -> processor -> HBase + Redis against the real embedded broker, HBase Thrift server and Redis."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from confluent_kafka import Consumer
+
+from smartcar import alerts_store
+from smartcar.clients import hbase_connection, redis_client
+from smartcar.driving_table import TABLE, row_key
+from smartcar.settings import REPO_ROOT
+from smartcar.stream_health import read_health
+from streaming.events import parse_line
+from streaming.sinks.hbase_sink import count_rows
+from streaming.workload import produce, scripted_lines
+
+pytestmark = pytest.mark.integration
+RULES = REPO_ROOT / "include" / "rules"
+
+BAD_LINES = [
+    "20200401000010,P0001,1,0,F,N,85",  # 7 fields
+    "20200401000010,P0001,1,0,F,N,fast,A01",  # non-numeric speed
+    "20200441000010,P0001,1,0,F,N,85,A01",  # bad timestamp
+    "20200401000010,P0001,1,0,Z9,N,85,A01",  # unknown steering code
+    "Driver Status Infomation,CarNum,AccStep,BrkStep,WheelStep,DirLightStep,Speed,AreaNum",
+]
+
+
+def _speed(car: str, t: int) -> int:
+    window = t // 30
+    return {
+        "P0001": 120 if window == 1 else 50,
+        "P0002": 95 if window in (0, 3) else 60,
+        "P0003": 80,  # exactly the threshold: never an alert
+    }.get(car, 60)
+
+
+def test_scripted_stream_end_to_end(stream_settings, run_processor, wait_for):
+    s = stream_settings
+    cars = ["P0001", "P0002", "P0003", "P0004"]
+    pairs = list(scripted_lines(cars, "20200401000000", 120, _speed))
+    pairs.insert(37, (None, BAD_LINES[0]))
+    pairs[60:60] = [("P0001", line) for line in BAD_LINES[1:]]
+    pairs.append(("P0004", "20200401000320,P0004,1,0,F,N,0,A01"))  # later event time closes every window
+    produce(pairs, s, partitions=2)
+
+    proc = run_processor(s, stop_when_idle_s=6, idle_advance_after_s=2, batch_size=50)
+    proc.thread.join(120)
+    assert not proc.thread.is_alive()
+
+    # exactly the expected speeding members, nothing else (original key and member format)
+    assert alerts_store.speeding_cars("20200401", s) == [
+        "P0001-20200401000058",
+        "P0002-20200401000028",
+        "P0002-20200401000158",
+    ]
+    assert redis_client(s).ttl("20200401") > 6 * 24 * 3600
+    # the richer record names the car, window bounds, average and rule version
+    records = alerts_store.alerts_for_car("P0002", s)
+    assert [(r["window_start"], r["window_end"], r["value"], r["rule"], r["rule_version"]) for r in records] == [
+        ("20200401000130", "20200401000200", "95.000", "speeding", "1"),
+        ("20200401000000", "20200401000030", "95.000", "speeding", "1"),
+    ]
+
+    # every valid event in HBase under the original key, with the 8 values
+    valid = [parse_line(line) for _, line in pairs]
+    valid = [e for e in valid if hasattr(e, "epoch")]
+    assert count_rows(s) == len(valid) == 4 * 60 + 1
+    conn = hbase_connection(s)
+    try:
+        rows = dict(conn.table(TABLE).rows([row_key(e.date, e.car_number).encode() for e in valid]))
+    finally:
+        conn.close()
+    for e in valid:
+        row = rows[row_key(e.date, e.car_number).encode()]
+        assert row[b"cf1:speed"] == str(e.speed).encode() and row[b"cf1:date"] == e.date.encode()
+
+    # dead letters counted and on the dead-letter topic with their reason
+    assert proc.counters.dead_letters == len(BAD_LINES)
+    assert dict(proc.counters.dead_letter_reasons) == {
+        "field_count:7": 1,
+        "non_numeric:speed": 1,
+        "bad_timestamp": 1,
+        "unknown_code:steer_angle": 1,
+        "header_line": 1,
+    }
+    consumer = Consumer(s.kafka_client_config(**{"group.id": "dlq-reader", "auto.offset.reset": "earliest"}))
+    consumer.subscribe([s.kafka_dead_letter_topic])
+    got = []
+    wait_for(lambda: got.extend(m for m in consumer.consume(100, 0.5) if not m.error()) or len(got) >= 5, 30, "DLQ")
+    consumer.close()
+    assert sorted(m.value().decode() for m in got) == sorted(BAD_LINES)
+    assert all(dict(m.headers())["reason"] for m in got)
+
+    # health was published for the UI/DAG
+    health = read_health(s)
+    assert health["processed"] == len(pairs) and health["dead_letters"] == len(BAD_LINES)
+    assert health["last_heartbeat"] is not None
+
+
+def test_rule_change_80_to_100_applies_from_next_window(stream_settings, run_processor, wait_for, tmp_path):
+    s = stream_settings
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(RULES, rules_dir)
+    speeding = rules_dir / "speeding.yaml"
+
+    def speed(car: str, t: int) -> int:
+        return 90 if car == "Q0001" else 105
+
+    proc = run_processor(s, rules_dir=rules_dir, rules_poll_s=0.2, idle_advance_after_s=2, batch_size=100)
+    produce(scripted_lines(["Q0001", "Q0002"], "20200402000000", 60, speed), s, partitions=2)
+    wait_for(lambda: proc.counters.valid == 60, 60, "first minute processed")
+
+    speeding.write_text(speeding.read_text().replace("value: 80", "value: 100").replace("version: 1", "version: 2"))
+    os.utime(speeding, ns=(speeding.stat().st_atime_ns, speeding.stat().st_mtime_ns + 10**9))
+    wait_for(lambda: proc.engine.rules["speeding"].condition.value == 100, 30, "reload")
+
+    # a broken file is rejected and v2 keeps running
+    speeding.write_text(speeding.read_text().replace("value: 100", "value: [oops"))
+    os.utime(speeding, ns=(speeding.stat().st_atime_ns, speeding.stat().st_mtime_ns + 2 * 10**9))
+    wait_for(lambda: speeding in proc.watcher.errors, 30, "rejection")
+    assert proc.engine.rules["speeding"].version == 2
+
+    rest = [p for p in scripted_lines(["Q0001", "Q0002"], "20200402000000", 180, speed) if p[1] >= "20200402000100"]
+    rest.append(("Q0002", "20200402000500,Q0002,1,0,F,N,0,A01"))
+    produce(rest, s, partitions=2)
+    wait_for(lambda: proc.counters.valid == 60 + len(rest), 60, "rest processed")
+    wait_for(lambda: len(alerts_store.speeding_cars("20200402", s)) == 8, 30, "alerts")
+
+    members = alerts_store.speeding_cars("20200402", s)
+    # Q0001 at 90 km/h: alerts in the two windows before the change only
+    assert [m for m in members if m.startswith("Q0001")] == ["Q0001-20200402000028", "Q0001-20200402000058"]
+    # Q0002 at 105 km/h: every window; versions switch at the window boundary
+    versions = sorted((r["window_start"], r["rule_version"]) for r in alerts_store.alerts_for_car("Q0002", s))
+    assert versions == [
+        ("20200402000000", "1"),
+        ("20200402000030", "1"),
+        ("20200402000100", "2"),
+        ("20200402000130", "2"),
+        ("20200402000200", "2"),
+        ("20200402000230", "2"),
+    ]
+    assert proc.counters.valid == 60 + len(rest)  # no event lost across the reloads
