@@ -41,7 +41,10 @@ MalformedOpt = Annotated[
 ]
 FailureOpt = Annotated[
     list[str] | None,
-    typer.Option("--force-failure", help="CAR:component[@HHMMSS], e.g. 7:tire_fl or K0007:engine@120000. Repeatable."),
+    typer.Option(
+        "--force-failure",
+        help="CAR:component or CAR:component@HHMMSS (failed from then on), e.g. 7:tire_fl, K0007:engine@120000. Repeatable.",
+    ),
 ]
 
 
@@ -115,6 +118,22 @@ def _incidents(
 def _done(path: Path | str, lines: int, started: float) -> None:
     seconds = time.perf_counter() - started
     typer.echo(f"{path}\t{lines} lines\t{seconds:.1f} s")
+
+
+@app.command("fleet")
+def fleet_command(
+    cars: CarsOpt = 100,
+    seed: SeedOpt = 0,
+    wild_share: Annotated[float | None, typer.Option(help="As for 'driving'.")] = None,
+) -> None:
+    """Print the fleet of a seed: index, car number, area group, wild driver (tab-separated)."""
+    from simulator.cars import AREA_GROUPS
+
+    with _errors():
+        f = fleet(check_seed(seed), check_cars(cars), wild_share)
+    typer.echo("index\tcar_number\tarea_group\twild")
+    for i, (number, group, wild) in enumerate(zip(f.numbers, f.groups, f.wild, strict=True), start=1):
+        typer.echo(f"{i}\t{number}\t{AREA_GROUPS[group]}\t{int(wild)}")
 
 
 @app.command()
@@ -212,7 +231,9 @@ def driving(
     ] = None,
     force_speeding: Annotated[
         list[str] | None,
-        typer.Option(help="CAR[@HHMMSS-HHMMSS]: drive with the wild weights (in the window). Repeatable."),
+        typer.Option(
+            help="CAR or CAR@HHMMSS-HHMMSS: the car drives with the wild weights (all day or in the window). Repeatable."
+        ),
     ] = None,
     malformed_rate: MalformedOpt = 0.0,
 ) -> None:

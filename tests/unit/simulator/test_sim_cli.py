@@ -150,3 +150,23 @@ def test_interrupt_leaves_no_partial_file(signum: int, tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert list(tmp_path.iterdir()) == []
     assert "Traceback" not in err
+
+
+def test_fleet_listing_and_forced_speeding_by_number(tmp_path: Path) -> None:
+    listing = CliRunner().invoke(app, ["fleet", "--cars", "5", "--seed", "3"])
+    assert listing.exit_code == 0
+    rows = [line.split("\t") for line in listing.stdout.splitlines()[1:]]
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
+    target = rows[3][1]
+    log = tmp_path / "d.log"
+    args = ["driving", "-d", "20200322", "-n", "5", "--seed", "3", "--wild-share", "0", "--speed", "0"]
+    result = CliRunner().invoke(app, [*args, "--minutes", "30", "--log-file", str(log), "--force-speeding", target])
+    assert result.exit_code == 0, result.stderr
+    speeds: dict[str, list[int]] = {}
+    for line in log.read_text().splitlines()[5:]:
+        fields = line.split(",")
+        speeds.setdefault(fields[1], []).append(int(fields[6]))
+    means = {car: sum(v) / len(v) for car, v in speeds.items()}
+    assert max(means, key=means.get) == target and means[target] > 120
+    wrong = CliRunner().invoke(app, [*args, "--log-file", str(log), "--force-speeding", "A9999"])
+    assert wrong.exit_code == 1 and "not in the fleet" in wrong.stderr
