@@ -170,3 +170,20 @@ def test_fleet_listing_and_forced_speeding_by_number(tmp_path: Path) -> None:
     assert max(means, key=means.get) == target and means[target] > 120
     wrong = CliRunner().invoke(app, [*args, "--log-file", str(log), "--force-speeding", "A9999"])
     assert wrong.exit_code == 1 and "not in the fleet" in wrong.stderr
+
+
+def test_default_destinations_come_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from smartcar.settings import get_settings
+
+    monkeypatch.setenv("SMARTCAR_SPOOL_DIR", str(tmp_path / "spool"))
+    monkeypatch.setenv("SMARTCAR_DRIVING_LOG", str(tmp_path / "rt" / "SmartCarDriverInfo.log"))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        assert runner.invoke(app, ["status", "-d", "20200322", "-n", "2", "--minutes", "1"]).exit_code == 0
+        assert only_file(tmp_path / "spool").name.startswith("SmartCarStatusInfo_20200322_")
+        result = runner.invoke(app, ["driving", "-d", "20200322", "-n", "2", "--minutes", "1", "--speed", "0"])
+        assert result.exit_code == 0, result.stderr
+        assert len((tmp_path / "rt" / "SmartCarDriverInfo.log").read_text().splitlines()) == 2 + 2 * 30
+    finally:
+        get_settings.cache_clear()
