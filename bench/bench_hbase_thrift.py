@@ -121,6 +121,39 @@ def bench_happybase(conn: happybase.Connection, rows, batch: int, gets: int, met
     return {"put": len(rows) / put_s, "scan": len(rows) / scan_s, **_lat(lat)}
 
 
+def _put_slice(args: tuple) -> None:
+    host, port, transport, protocol, name, start, stop, total, batch = args
+    rows = make_rows(total)[start:stop]
+    table = happybase.Connection(host, port, transport=transport, protocol=protocol).table(name)
+    for i in range(0, len(rows), batch):
+        with table.batch() as b:
+            for key, data in rows[i : i + batch]:
+                b.put(key, data)
+
+
+def bench_parallel_puts(args: argparse.Namespace, host: str, port: int, conn: happybase.Connection) -> float:
+    """Aggregate put rate of ``args.writers`` client processes writing disjoint slices at once."""
+    import multiprocessing
+
+    name = f"benchp_{os.getpid()}_{int(time.time())}"
+    conn.create_table(name, {"cf1": {"max_versions": 5}})
+    n, total = args.writers, args.rows
+    jobs = [
+        (host, port, args.transport, args.protocol, name, total * i // n, total * (i + 1) // n, total, args.batch)
+        for i in range(n)
+    ]
+    try:
+        with multiprocessing.get_context("spawn").Pool(n) as pool:
+            pool.apply(time.sleep, (0,))  # workers are up before the clock starts
+            t0 = time.perf_counter()
+            pool.map(_put_slice, jobs)
+            elapsed = time.perf_counter() - t0
+        assert sum(1 for _ in conn.table(name).scan(filter="KeyOnlyFilter()")) == total
+    finally:
+        conn.delete_table(name, disable=True)
+    return total / elapsed
+
+
 def bench_raw(path: Path, rows, batch: int, gets: int) -> dict[str, float]:
     """The same work on rocksdict alone: one key per cell (row + column), fsynced batches."""
     db = Rdict(str(path), Options(raw_mode=True))
@@ -175,6 +208,7 @@ def main() -> None:
     ap.add_argument("--transport", default="buffered", choices=["buffered", "framed"])
     ap.add_argument("--protocol", default="binary", choices=["binary", "compact"])
     ap.add_argument("--url", help="host:port of a running server (default: start one)")
+    ap.add_argument("--writers", type=int, default=2, help="client processes for the parallel put figure")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-hbase-"))
@@ -193,6 +227,7 @@ def main() -> None:
         conn = happybase.Connection(host, port, transport=args.transport, protocol=args.protocol)
         meter = Meter(proc.pid if proc else None)
         thrift = bench_happybase(conn, rows, args.batch, args.gets, meter)
+        parallel = bench_parallel_puts(args, host, port, conn) if args.writers > 1 else 0.0
         conn.close()
         raw = bench_raw(tmp / "raw", rows, args.batch, args.gets)
     finally:
@@ -208,6 +243,8 @@ def main() -> None:
     for key, unit in (("put", "rows/s"), ("scan", "rows/s"), ("get_median_ms", "ms"), ("get_p99_ms", "ms")):
         label = f"{key} ({unit})"
         print(f"{label:<22}{thrift[key]:>18,.3f}{raw[key]:>16,.3f}{thrift[key] / raw[key]:>12.2f}")
+    if parallel:
+        print(f"put with {args.writers} concurrent client processes: {parallel:,.0f} rows/s aggregate")
     for key in ("put", "scan"):
         client, server = meter.cpu[key]
         print(
