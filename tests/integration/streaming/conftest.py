@@ -33,8 +33,10 @@ def stream_settings(kafka_service, redis_service, hbase_service) -> Settings:
     return s
 
 
-def settings_env(s: Settings) -> dict[str, str]:
+@pytest.fixture
+def child_env(stream_settings: Settings) -> dict[str, str]:
     """Environment for a child processor with the same isolation."""
+    s = stream_settings
     return {
         **os.environ,
         "SMARTCAR_KAFKA_TOPIC": s.kafka_topic,
