@@ -172,7 +172,7 @@ def ensure_topic(topic: str, bootstrap: str | None = None, partitions: int | Non
     settings = get_settings()
     if bootstrap and bootstrap != settings.kafka_bootstrap:
         settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
-    count = partitions or getattr(settings, "kafka_partitions", 1)
+    count = partitions or settings.kafka_partitions
     try:
         ensure_topics({topic: count}, settings, timeout=10.0)
     except Exception as exc:
