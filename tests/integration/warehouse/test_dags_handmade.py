@@ -96,13 +96,14 @@ def _put_drive_events() -> None:
         connection.close()
 
 
-def _day_runs(load: str, day: str, month: str) -> None:
+def _day_runs(load: str, day: str, month: str | None) -> None:
     _run("smartcar_ingest", load)
     _run("smartcar_subject1_status", load)
     _run("smartcar_subject2_drive", day)
     _run("smartcar_subject3_symptom", day)
     _run("smartcar_subject4_emergency", day)
-    _run("smartcar_subject5_buylist", day, {"biz_month": month})
+    if month:
+        _run("smartcar_subject5_buylist", day, {"biz_month": month})
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +124,7 @@ def scenario(warehouse_services):
     _day_runs(h.LOAD2, h.DAY2, h.MONTH2)
     second = _snapshot()
 
-    _day_runs(h.LOAD1, h.DAY1, h.MONTH1)  # the same date again
+    _day_runs(h.LOAD1, h.DAY1, None)  # the same date again (subject 5 has no daily date)
     third = _snapshot()
     return {"first": first, "second": second, "third": third}
 
@@ -133,7 +134,7 @@ def _only(rows, index, value):
 
 
 def test_status_mart_drops_under18_unknown_and_header_keeps_240000(scenario):
-    rows = _only(scenario["second"]["status"], -1, h.DAY1)
+    rows = sorted(_only(scenario["second"]["status"], -1, h.DAY1), key=lambda r: (r[0], r[20]))
     # (car, reg_date) of the 5 records of adults in the master; B0002 (17) and Z0099 (unknown) are gone
     assert [(r[0], r[20]) for r in rows] == [
         ("A0001", f"{h.DAY1}000000"),
@@ -213,3 +214,26 @@ def test_rerun_gives_identical_marts(scenario):
     assert scenario["third"] == scenario["second"]
     for key in ("status", "drive", "symptom", "emergency"):
         assert _only(scenario["first"][key], -1, h.DAY1) == _only(scenario["third"][key], -1, h.DAY1), key
+
+
+FASTEST_DAY1 = [("A01", "F0006", 50), ("B02", "C0003", 60), ("C03", "G0007", 120)]
+# A01: A0001 40, E0005 30, F0006 50; B02: C0003 60; C03: D0004 avg(100,101,102 x 667) = 101, G0007 120.
+# B0002 (250 km/h in A01) is under 18 and not in the mart.
+
+
+def test_fastest_car_per_area_through_airflow_impala_hook(scenario):
+    from smartcar.warehouse.cli import run_query
+
+    columns, rows = run_query("fastest_car_per_area", {"biz_date": h.DAY1}, conn_id="impala_default")
+    assert columns == ["area_number", "car_number", "avg_speed"]
+    assert [(a, c, int(s)) for a, c, s in rows] == FASTEST_DAY1
+
+
+def test_query_cli(scenario, smartcar_cli):
+    import json
+
+    result = smartcar_cli("query", "fastest-car-per-area", "--date", h.DAY1, "--format", "json", check=True)
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [(r["area_number"], r["car_number"], r["avg_speed"]) for r in rows] == FASTEST_DAY1
+    bad = smartcar_cli("query", "fastest-car-per-area")
+    assert bad.returncode == 2 and "biz_date" in bad.stderr
