@@ -126,6 +126,16 @@ class TableInfo:
         names = list(self.max_versions)
         return not any(a != b and b.startswith(a) for a in names for b in names)
 
+    @functools.cached_property
+    def put_columns(self) -> dict[bytes, bytes]:
+        """Cache: column as sent in a put -> stored column name, for columns of existing families."""
+        return {}
+
+    def learn_put_column(self, column: bytes) -> None:
+        family, sep, _ = column.partition(b":")
+        if family in self.max_versions and len(self.put_columns) < 100_000:
+            self.put_columns[column] = column if sep else family + b":"
+
     def family(self, name: bytes) -> Family:
         try:
             return self.families[name.decode("latin-1")]
@@ -309,26 +319,24 @@ def apply_mutations(row: Row, table: TableInfo, mutations: Iterable[tuple[bool, 
     return row
 
 
-def _new_row(muts: list, ts: int, max_versions: dict[bytes, int], bytes_order: bool) -> Row | None:
+def _new_row(muts: list, ts: int, table: TableInfo) -> Row | None:
     """Row made by puts alone on a row that did not exist, or None to take the general path."""
-    row: Row = {}
-    for m in muts:
-        if m.isDelete:
-            return None
-        column = m.column
-        family, sep, _ = column.partition(b":")
-        if family not in max_versions:
-            return None  # the general path raises the proper error
-        if not sep:
-            column = family + b":"
-        if column in row:
-            return None
-        value = m.value
-        row[column] = [(ts, b"" if value is None else value)]
+    known = table.put_columns
+    try:
+        row: Row = {known[m.column]: [(ts, m.value or b"")] for m in muts if not m.isDelete}
+    except KeyError:
+        for m in muts:
+            table.learn_put_column(m.column)
+        try:
+            row = {known[m.column]: [(ts, m.value or b"")] for m in muts if not m.isDelete}
+        except KeyError:
+            return None  # unknown family: the general path raises the proper error
+    if len(row) != len(muts):
+        return None  # deletes, or the same column twice
     if len(row) > 1:
-        return (
-            dict(sorted(row.items())) if bytes_order else dict(sorted(row.items(), key=lambda kv: column_order(kv[0])))
-        )
+        if table.bytes_order:
+            return dict(sorted(row.items()))
+        return dict(sorted(row.items(), key=lambda kv: column_order(kv[0])))
     return row
 
 
@@ -462,8 +470,6 @@ class Store:
             wal = any(m.writeToWAL is not False for muts in grouped.values() for m in muts)
         prefix = table.prefix
         keys = [prefix + r for r in grouped]
-        max_versions = table.max_versions
-        bytes_order = table.bytes_order
         dumps = encode_row
         with self.lock:
             current = self.db[keys]
@@ -473,7 +479,7 @@ class Store:
                     resolved = muts
                 else:
                     if data is None:
-                        row = _new_row(muts, ts, max_versions, bytes_order)
+                        row = _new_row(muts, ts, table)
                         if row is not None:
                             if row:
                                 batch.put(key, dumps(row))
