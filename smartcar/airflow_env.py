@@ -65,6 +65,8 @@ def airflow_env(settings: Settings | None = None, executor: str = "LocalExecutor
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "AIRFLOW__WEBSERVER__EXPOSE_CONFIG": "False",
+        # local Spark sessions of tasks (quality checks, ML) stay on loopback in the embedded default
+        "SPARK_LOCAL_IP": "127.0.0.1",
     }
     # Every SMARTCAR_* endpoint reaches the task processes unchanged.
     env.update({f"SMARTCAR_{k.upper()}": str(v) for k, v in s.model_dump().items() if v is not None and v != ""})

@@ -25,6 +25,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("stream", "streaming.cli:app"),
     ("export", "smartcar.export.cli:app"),
     ("quality", "smartcar.quality.cli:app"),
+    ("ml", "smartcar.ml.cli:app"),
     ("query", "smartcar.warehouse.cli:app"),
     ("ingest", "smartcar.ingest.cli:app"),
 ]

@@ -47,6 +47,8 @@ def _configure_environment() -> None:
             "SMARTCAR_AIRFLOW_HOST": "127.0.0.1",
             "SMARTCAR_AIRFLOW_PORT": str(ports["airflow"]),
             "SMARTCAR_EXTERNAL_SERVICES": "",
+            # local Spark sessions (quality checks, ML) bind to loopback, not the machine's address
+            "SPARK_LOCAL_IP": "127.0.0.1",
         }
     )
     from smartcar.airflow_env import airflow_env

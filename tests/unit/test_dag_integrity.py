@@ -14,24 +14,24 @@ DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 
 
 @pytest.fixture(scope="module")
-def dag_bag():  # noqa: ANN201
+def dag_bag():
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(DAGS_DIR))
 
 
-def test_no_import_errors(dag_bag) -> None:  # noqa: ANN001
+def test_no_import_errors(dag_bag) -> None:
     assert dag_bag.import_errors == {}, "\n".join(f"{k}:\n{v}" for k, v in dag_bag.import_errors.items())
 
 
-def test_every_dag_file_defines_a_dag(dag_bag) -> None:  # noqa: ANN001
+def test_every_dag_file_defines_a_dag(dag_bag) -> None:
     files = {p.resolve() for p in DAGS_DIR.glob("*.py") if not p.name.startswith("_")}
     assert files, "dags/ holds no DAG file"
     defining = {Path(dag.fileloc).resolve() for dag in dag_bag.dags.values()}
     assert files <= defining, f"files without a DAG: {sorted(str(f) for f in files - defining)}"
 
 
-def test_dags_have_owners_tags_retries_and_docs(dag_bag) -> None:  # noqa: ANN001
+def test_dags_have_owners_tags_retries_and_docs(dag_bag) -> None:
     problems = []
     for dag_id, dag in dag_bag.dags.items():
         if not dag.tags:
@@ -46,6 +46,6 @@ def test_dags_have_owners_tags_retries_and_docs(dag_bag) -> None:  # noqa: ANN00
     assert not problems, "\n".join(problems)
 
 
-def test_no_cycles(dag_bag) -> None:  # noqa: ANN001
+def test_no_cycles(dag_bag) -> None:
     for dag in dag_bag.dags.values():
         dag.check_cycle()

@@ -1,0 +1,34 @@
+"""Training frames: the HiveQL of ``include/sql/ml`` over views of the warehouse tables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from smartcar.quality.frames import read_table, spark_session
+from smartcar.quality.tables import table_spec
+from smartcar.settings import Settings, get_settings
+from smartcar.warehouse import hql
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+
+def _query(name: str, params: dict[str, str], settings: Settings) -> DataFrame:
+    (statement,) = hql.load(name, params, settings)
+    return spark_session().sql(statement)
+
+
+def classification_frame(from_date: str, to_date: str, settings: Settings | None = None) -> DataFrame:
+    """Rows of the status mart for ``from_date..to_date`` with the original's ``status`` label."""
+    s = settings or get_settings()
+    read_table(table_spec("managed_smartcar_status_info"), s, min_partition=from_date).createOrReplaceTempView(
+        "managed_smartcar_status_info"
+    )
+    return _query("ml/classification_dataset", {"from_date": from_date, "to_date": to_date}, s)
+
+
+def clustering_frame(settings: Settings | None = None) -> DataFrame:
+    """Every car of ``smartcar_master`` (all ages, as the original) with its derived classes."""
+    s = settings or get_settings()
+    read_table(table_spec("smartcar_master"), s).createOrReplaceTempView("smartcar_master")
+    return _query("ml/clustering_input", {}, s)

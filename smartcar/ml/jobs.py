@@ -1,0 +1,48 @@
+"""The two ML jobs as plain functions (called by the DAG and the CLI)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from smartcar.ml import classification, clustering, datasets, runs
+from smartcar.settings import Settings, get_settings
+
+
+class NoTrainingData(ValueError):
+    """The requested dates hold no rows (or a single class): nothing to learn from."""
+
+
+def window(end_date: str, days: int) -> tuple[str, str]:
+    """``(from, to)`` yyyyMMdd for the ``days`` days ending on ``end_date``."""
+    end = date(int(end_date[:4]), int(end_date[4:6]), int(end_date[6:]))
+    return (end - timedelta(days=days - 1)).strftime("%Y%m%d"), end_date
+
+
+def run_classification(
+    run_date: str, days: int = 7, trees: int = 5, seed: int = 42, settings: Settings | None = None
+) -> dict:
+    s = settings or get_settings()
+    from_date, to_date = window(run_date, days)
+    frame = datasets.classification_frame(from_date, to_date, s)
+    labels = {row["status"] for row in frame.select("status").distinct().collect()}
+    if len(labels) < 2:
+        raise NoTrainingData(f"biz_date {from_date}..{to_date} has {'no rows' if not labels else 'one class only'}")
+    model, metrics = classification.train_and_evaluate(frame, trees=trees, seed=seed)
+    staging = runs.staging_dir("classification", run_date, s)
+    model.write().overwrite().save(str(staging / "model"))
+    result = {"from_date": from_date, "to_date": to_date, **metrics.as_dict()}
+    runs.publish(staging, "classification", run_date, result, s)
+    return result
+
+
+def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Settings | None = None) -> dict:
+    s = settings or get_settings()
+    frame = datasets.clustering_frame(s)
+    if frame.limit(1).count() == 0:
+        raise NoTrainingData("smartcar_master holds no rows")
+    summary, members = clustering.cluster(frame, k=k, seed=seed)
+    staging = runs.staging_dir("clustering", run_date, s)
+    members.toPandas().sort_values("car_number").to_csv(staging / "members.csv", index=False)
+    result = summary.as_dict()
+    runs.publish(staging, "clustering", run_date, result, s)
+    return result
