@@ -25,7 +25,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import BUYLIST_LANDED, MASTER_LANDED, MASTER_OVER18, STATUS_LANDED
-from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily
+from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -36,6 +36,7 @@ from smartcar.warehouse.run_dates import run_dates
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    dagrun_timeout=DAGRUN_TIMEOUT,
     tags=[*TAGS, "ingest"],
     doc_md=__doc__,
     params={"wrk_date": Param(None, type=["null", "string"], description="Load date yyyyMMdd (default: logical date)")},

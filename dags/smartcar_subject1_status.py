@@ -19,7 +19,7 @@ from airflow.sdk import Param, dag, task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import STATUS_LANDED, STATUS_MART
-from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
+from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -29,6 +29,7 @@ from smartcar.warehouse.run_dates import run_dates
     start_date=START,
     catchup=False,
     default_args=DEFAULT_ARGS,
+    dagrun_timeout=DAGRUN_TIMEOUT,
     tags=[*TAGS, "subject1"],
     doc_md=__doc__,
     params={"wrk_date": Param(None, type=["null", "string"], description="Load date(s) yyyyMMdd")},

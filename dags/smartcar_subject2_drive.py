@@ -18,7 +18,7 @@ from airflow.sdk import Param, dag, task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import DRIVE_INFO_2, DRIVE_MART, MASTER_OVER18
-from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily
+from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -28,6 +28,7 @@ from smartcar.warehouse.run_dates import run_dates
     start_date=START,
     catchup=False,
     default_args=DEFAULT_ARGS,
+    dagrun_timeout=DAGRUN_TIMEOUT,
     tags=[*TAGS, "subject2"],
     doc_md=__doc__,
     params={"working_day": Param(None, type=["null", "string"], description="Simulation date(s) yyyyMMdd")},

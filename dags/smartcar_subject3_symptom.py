@@ -18,7 +18,7 @@ from airflow.sdk import Param, dag, task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import DRIVE_MART, SYMPTOM_MART
-from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
+from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -29,6 +29,7 @@ from smartcar.warehouse.run_dates import run_dates
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    dagrun_timeout=DAGRUN_TIMEOUT,
     tags=[*TAGS, "subject3"],
     doc_md=__doc__,
     params={"working_day": Param(None, type=["null", "string"], description="Simulation date(s) yyyyMMdd")},

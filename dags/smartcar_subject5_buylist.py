@@ -14,7 +14,7 @@ from airflow.sdk import Param, dag, task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import BUYLIST_LANDED, BUYLIST_MART, MASTER_OVER18
-from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, TAGS, daily_or_asset
+from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily_or_asset
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -24,6 +24,7 @@ from smartcar.warehouse.run_dates import run_dates
     start_date=START,
     catchup=False,
     default_args=DEFAULT_ARGS,
+    dagrun_timeout=DAGRUN_TIMEOUT,
     tags=[*TAGS, "subject5"],
     doc_md=__doc__,
     params={"biz_month": Param(None, type=["null", "string"], description="Month(s) yyyyMM")},

@@ -23,6 +23,9 @@ START = pendulum.datetime(1990, 1, 1, tz="UTC")
 Simulated data can carry any past date; ``catchup=False`` keeps the scheduler from walking back."""
 TAGS = ["smartcar", "warehouse", "batch"]
 
+DAGRUN_TIMEOUT = timedelta(hours=8)
+"""A day's run that is still going after 8 hours (upstream gate included) has failed: fail loudly."""
+
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": OWNER,
     "retries": 2,

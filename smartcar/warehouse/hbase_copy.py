@@ -56,7 +56,7 @@ def partition_dir(day: str, settings: Settings | None = None) -> Path:
     return (settings or get_settings()).landing_path / DRIVE_DIR / f"wrk_date={day}"
 
 
-def rows_to_table(rows: list[tuple[str | None, ...]]) -> pa.Table:
+def rows_to_table(rows: list[tuple[str | bytes | None, ...]]) -> pa.Table:
     """Rows in :data:`COLUMNS` order -> an Arrow table with the Hive schema (all strings)."""
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
     return pa.table([pa.array(col, type=pa.string()) for col in columns], schema=SCHEMA)
@@ -119,14 +119,14 @@ def _copy_range(s: Settings, day: str, start: bytes, stop: bytes, out: Path, bat
         connection.close()
 
 
-def _batches(table, day: str, start: bytes, stop: bytes, batch_size: int) -> Iterator[list[tuple[str | None, ...]]]:
-    rows: list[tuple[str | None, ...]] = []
+def _batches(table, day: str, start: bytes, stop: bytes, batch_size: int) -> Iterator[list[tuple[bytes | None, ...]]]:
+    rows: list[tuple[bytes | None, ...]] = []
     scan = table.scan(row_start=start, row_stop=stop, filter=row_filter(day), columns=[b"cf1"], batch_size=batch_size)
     for key, data in scan:
         if not key_matches(key, day):
             continue
-        values = [data.get(c) for c in _QUALIFIER_COLUMNS]
-        rows.append((key.decode(), *(v.decode() if v is not None else None for v in values)))
+        # bytes go to Arrow as they are: it validates UTF-8 once per column, far cheaper than decode()
+        rows.append((key, *[data.get(c) for c in _QUALIFIER_COLUMNS]))
         if len(rows) >= 50_000:
             yield rows
             rows = []
