@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from simulator.cars import SimulatorError, check_cars, check_seed, fleet, parse_date, parse_month
-from simulator.incidents import Incidents, parse_failure, parse_speeding
+from simulator.incidents import Incidents, parse_clock, parse_failure, parse_speeding
 
 app = typer.Typer(
     name="simulate",
@@ -225,6 +225,9 @@ def driving(
         float, typer.Option(help="1 = real time (2 simulated s per 100 ms per car), X = X times faster, 0 = flat out.")
     ] = 1.0,
     minutes: MinutesOpt = None,
+    start: Annotated[
+        str, typer.Option(help="First simulated time of day to emit, HHMMSS (earlier hours are still simulated).")
+    ] = "000000",
     name: NameOpt = None,
     wild_share: Annotated[
         float | None, typer.Option(help="Exact share of wild drivers (default: the original's draw).")
@@ -241,8 +244,7 @@ def driving(
 
     Without --out, --to-kafka or --log-file the records are appended to settings driving_log_path.
     """
-    from simulator.cars import steps_for_minutes
-    from simulator.driving_log import STEP_SECONDS, write_driving_file
+    from simulator.driving_log import records_in_span, write_driving_file
     from simulator.sinks import KafkaSink, LogAppender
     from simulator.stream import stream_driving
 
@@ -250,7 +252,8 @@ def driving(
     with _errors():
         day = parse_date(date)
         knobs = _incidents(cars, seed, wild_share, force_speeding, None, malformed_rate)
-        total = steps_for_minutes(STEP_SECONDS, minutes) * cars
+        first_second = parse_clock(start)
+        total = records_in_span(minutes, first_second) * cars
         if out is not None and (to_kafka or log_file is not None):
             raise SimulatorError("--out writes a complete file; use it without --to-kafka/--log-file")
         if speed < 0:
@@ -258,7 +261,15 @@ def driving(
         if out is not None:
             with _progress(total, f"driving {day}") as advance:
                 path = write_driving_file(
-                    out, day, cars, seed, incidents=knobs, minutes=minutes, final_name=name, on_lines=advance
+                    out,
+                    day,
+                    cars,
+                    seed,
+                    incidents=knobs,
+                    minutes=minutes,
+                    start=first_second,
+                    final_name=name,
+                    on_lines=advance,
                 )
             _done(path, total + cars, started)
             return
@@ -280,6 +291,7 @@ def driving(
                     log=log,
                     speed=speed,
                     minutes=minutes,
+                    start=first_second,
                     on_lines=advance,
                 )
         except BaseException as exc:

@@ -24,6 +24,7 @@ from simulator.cars import (
     AREA_GROUPS,
     SECONDS_PER_DAY,
     Fleet,
+    SimulatorError,
     check_cars,
     fleet,
     parse_date,
@@ -143,21 +144,30 @@ class DrivingGenerator:
         speed[:] = s
         return DrivingBlock(first, acc, brake, wheel, light, speeds, area, congested, wild)
 
-    def blocks(self, minutes: float | None = None) -> Iterator[DrivingBlock]:
-        """Blocks of one simulated hour (the last holds the ``240000`` record), up to ``minutes``."""
-        total = steps_for_minutes(STEP_SECONDS, minutes)
+    def blocks(self, minutes: float | None = None, start: int = 0) -> Iterator[DrivingBlock]:
+        """Blocks of one simulated hour (the last holds the ``240000`` record).
+
+        ``start`` (seconds of day) skips earlier records and ``minutes`` limits the simulated
+        span from there; skipped hours are still simulated, so speeds carry on exactly.
+        """
+        if not 0 <= start <= SECONDS_PER_DAY:
+            raise SimulatorError(f"start must be within the day (0..86400 s), got {start}")
+        begin = -(-start // STEP_SECONDS)
+        end = min(begin + steps_for_minutes(STEP_SECONDS, minutes), RECORDS_PER_CAR)
         speed = np.zeros(self.fleet.size, dtype=np.int64)
         for block, first in enumerate(range(0, RECORDS_PER_CAR, BLOCK_STEPS)):
-            if first >= total:
+            if first >= end:
                 return
             data = self._draw(block, first, min(BLOCK_STEPS, RECORDS_PER_CAR - first), speed)
-            keep = min(total - first, data.steps)
-            if keep < data.steps:
+            lo, hi = max(begin - first, 0), min(end - first, data.steps)
+            if lo >= hi:
+                continue
+            if (lo, hi) != (0, data.steps):
                 data = DrivingBlock(
-                    first,
-                    *(getattr(data, f)[:keep] for f in ("acc", "brake", "wheel", "light", "speed", "area")),
-                    data.congested[:keep],
-                    data.wild[:keep],
+                    first + lo,
+                    *(getattr(data, f)[lo:hi] for f in ("acc", "brake", "wheel", "light", "speed", "area")),
+                    data.congested[lo:hi],
+                    data.wild[lo:hi],
                 )
             yield data
 
@@ -172,20 +182,21 @@ class DrivingGenerator:
         ped, spd, are = _PEDALS, _SPEEDS, _AREAS
         lines = [f"{p}{ped[a]},{spd[s]},{are[r]}" for p, a, s, r in zip(prefixes, pedals, speeds, areas, strict=True)]
         if self.incidents.malformed_rate > 0:
-            self._inject_malformed(lines, block, data.steps)
+            self._inject_malformed(lines, block, data.first_step - block * BLOCK_STEPS, data.steps)
         return lines
 
-    def _inject_malformed(self, lines: list[str], block: int, steps: int) -> None:
+    def _inject_malformed(self, lines: list[str], block: int, offset: int, steps: int) -> None:
         cars = self.fleet.size
         for i in range(cars):
-            u = rng_for(self.seed, "driving-malformed", int(self.date), i + 1, block).random((3, BLOCK_STEPS))
-            for k in np.flatnonzero(u[0, :steps] < self.incidents.malformed_rate):
+            draws = rng_for(self.seed, "driving-malformed", int(self.date), i + 1, block).random((3, BLOCK_STEPS))
+            u = draws[:, offset : offset + steps]
+            for k in np.flatnonzero(u[0] < self.incidents.malformed_rate):
                 j = int(k) * cars + i
                 lines[j] = corrupt(lines[j], int(u[1, k] * 4), float(u[2, k]))
 
-    def line_blocks(self, minutes: float | None = None) -> Iterator[list[str]]:
-        for block, data in enumerate(self.blocks(minutes)):
-            yield self.format_block(data, block)
+    def line_blocks(self, minutes: float | None = None, start: int = 0) -> Iterator[list[str]]:
+        for data in self.blocks(minutes, start):
+            yield self.format_block(data, data.first_step // BLOCK_STEPS)
 
     def headers(self) -> list[str]:
         return [HEADER] * self.fleet.size
@@ -202,23 +213,39 @@ def iter_driving_lines(
     *,
     incidents: Incidents | None = None,
     minutes: float | None = None,
+    start: int = 0,
     headers: bool = False,
 ) -> Iterator[str]:
-    """Driving records interleaved by simulated time (header lines only when ``headers``)."""
+    """Driving records interleaved by simulated time (header lines only when ``headers``).
+
+    ``start`` is the first simulated second of day to emit, ``minutes`` the span from there.
+    """
     gen = DrivingGenerator(date, cars, seed, incidents)
     if headers:
         yield from gen.headers()
-    for block in gen.line_blocks(minutes):
+    for block in gen.line_blocks(minutes, start):
         yield from block
 
 
 def iter_driving_events(
-    date: str, cars: int, seed: int = 0, *, incidents: Incidents | None = None, minutes: float | None = None
+    date: str,
+    cars: int,
+    seed: int = 0,
+    *,
+    incidents: Incidents | None = None,
+    minutes: float | None = None,
+    start: int = 0,
 ) -> Iterator[tuple[str, str]]:
     """``(car number, line)`` pairs: the Kafka key and value of each record."""
     gen = DrivingGenerator(date, cars, seed, incidents)
-    for block in gen.line_blocks(minutes):
+    for block in gen.line_blocks(minutes, start):
         yield from zip(gen.keys(len(block) // gen.fleet.size), block, strict=True)
+
+
+def records_in_span(minutes: float | None = None, start: int = 0) -> int:
+    """Records per car that ``minutes`` from second ``start`` hold (the whole rest of the day if None)."""
+    begin = -(-start // STEP_SECONDS)
+    return max(min(begin + steps_for_minutes(STEP_SECONDS, minutes), RECORDS_PER_CAR) - begin, 0)
 
 
 def driving_file_name(date: str, run_id: str) -> str:
@@ -234,6 +261,7 @@ def write_driving_file(
     *,
     incidents: Incidents | None = None,
     minutes: float | None = None,
+    start: int = 0,
     run_id: str | None = None,
     final_name: str | None = None,
     on_lines: Callable[[int], None] | None = None,
@@ -246,7 +274,7 @@ def write_driving_file(
 
     def chunks() -> Iterator[str]:
         yield "\n".join(gen.headers()) + "\n"
-        for block in gen.line_blocks(minutes):
+        for block in gen.line_blocks(minutes, start):
             yield "\n".join(block) + "\n"
             if on_lines:
                 on_lines(len(block))

@@ -38,6 +38,7 @@ def stream_driving(
     log: LogAppender | None = None,
     speed: float = 1.0,
     minutes: float | None = None,
+    start: int = 0,
     on_lines: Callable[[int], None] | None = None,
 ) -> StreamStats:
     """Emit the records of ``date`` to the given sinks in simulated-time order; returns counts."""
@@ -50,7 +51,7 @@ def stream_driving(
         log.write(headers, flush=True)
         stats.headers = len(headers)
     n = gen.fleet.size
-    for block in gen.line_blocks(minutes):
+    for block in gen.line_blocks(minutes, start):
         steps = len(block) // n
         block_first = stats.lines // n
         keys = gen.keys(steps)

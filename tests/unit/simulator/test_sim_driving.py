@@ -234,3 +234,14 @@ def test_malformed_lines_pass_the_flume_filter_but_not_a_parser() -> None:
 def _valid_stamp(line: str) -> bool:
     ts = line[:14]
     return 1 <= int(ts[4:6]) <= 12 and int(ts[8:10]) <= 24
+
+
+def test_start_skips_earlier_records_but_keeps_the_speed_history() -> None:
+    knobs = Incidents(malformed_rate=0.01)
+    day = list(iter_driving_lines(DATE, 3, seed=5, minutes=180, incidents=knobs))
+    late = list(iter_driving_lines(DATE, 3, seed=5, start=3 * 3600 - 60, minutes=2, incidents=knobs))
+    begin = (3 * 3600 - 60) // 2 * 3
+    assert late[0].startswith(f"{DATE}025900") and len(late) == 3 * 60
+    assert day[begin:] == late[:90]  # the same records as the whole run, malformed ones included
+    end_of_day = list(iter_driving_lines(DATE, 2, seed=5, start=86_398))
+    assert [line[:14] for line in end_of_day] == [f"{DATE}235958"] * 2 + [f"{DATE}240000"] * 2
