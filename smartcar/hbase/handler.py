@@ -102,6 +102,18 @@ def encode_row_result(row: bytes, stored: Row) -> bytes:
     return b"".join(parts)
 
 
+def encode_cells(row: bytes, cells: list[storage.Cell], sort_columns: bool = False) -> bytes:
+    """Like :func:`encode_row_result` for a list of ``(column, ts, value)`` (one per column)."""
+    parts = [b"\x0b\x00\x01", _I32(len(row)), row, b"\x0d\x00\x02\x0b\x0c", _I32(len(cells))]
+    extend = parts.extend
+    for column, ts, value in cells:
+        extend(
+            (_I32(len(column)), column, b"\x0b\x00\x01", _I32(len(value)), value, b"\x0a\x00\x02", _I64(ts), b"\x00")
+        )
+    parts.append(b"\x00")
+    return b"".join(parts)
+
+
 def encode_scan_reply(items: list[bytes]) -> bytes:
     """The body of a ``scannerGetList`` reply (``success`` = list of encoded TRowResults)."""
     return b"\x0f\x00\x00\x0c" + _I32(len(items)) + b"".join(items) + b"\x00"
@@ -132,7 +144,7 @@ class Scanner:
             and not sort_columns
             and cells_per_result is None
         )
-        self.raw = raw and self.fast
+        self.raw = raw and not sort_columns
         """Produce Thrift binary-protocol bytes instead of objects (see :func:`encode_row_result`)."""
         self.pending: list[object] = []
         self.done = False
@@ -163,9 +175,9 @@ class Scanner:
                 self.pending.extend(self._produce(count - len(self.pending)))
 
     def _produce(self, count: int) -> list[object]:
-        if self.raw:
-            return self._fast_raw(count)
-        return self._fast(count) if self.fast else self._general(count)
+        if self.fast:
+            return self._fast_raw(count) if self.raw else self._fast(count)
+        return self._general(count)
 
     def _fast_raw(self, count: int) -> list[object]:
         out: list[object] = []
@@ -212,10 +224,11 @@ class Scanner:
             if not cells:
                 continue
             size = self.cells_per_result
+            make = encode_cells if self.raw else _result
             if size is None:
-                out.append(_result(row, cells, self.sort_columns))
+                out.append(make(row, cells, self.sort_columns))
             else:
-                out.extend(_result(row, cells[i : i + size], self.sort_columns) for i in range(0, len(cells), size))
+                out.extend(make(row, cells[i : i + size], self.sort_columns) for i in range(0, len(cells), size))
         return out
 
 

@@ -56,8 +56,8 @@ class HbaseProcessor(TProcessor):
         args = getattr(service, api + "_args")()
         args.read(iprot)
         iprot.read_message_end()  # type: ignore[attr-defined]
-        if self.raw_scans and api == "scannerGetList":
-            body = self._handler.raw_scan_reply(args.id, args.nbRows)
+        if self.raw_scans and api in ("scannerGetList", "scannerGet"):
+            body = self._handler.raw_scan_reply(args.id, args.nbRows if api == "scannerGetList" else 1)
             if body is not None:
                 oprot.write_message_begin(api, TMessageType.REPLY, seqid)  # type: ignore[attr-defined]
                 oprot.trans.write(body)  # type: ignore[attr-defined]

@@ -81,3 +81,20 @@ def test_second_server_on_same_data_dir_is_refused(own_server, tmp_path) -> None
     own_server(tmp_path / "d").start()
     with pytest.raises(RuntimeError, match="exited"):
         own_server(tmp_path / "d").start(timeout=20)
+
+
+def test_thrift_scanner_get_one_row_at_a_time(own_server) -> None:
+    """``scannerGet`` (not used by happybase) on the same scanner as ``scannerGetList``."""
+    server = own_server().start()
+    conn = server.endpoint.connect()
+    conn.create_table("sg", {"cf1": {}})
+    t = conn.table("sg")
+    for key in (b"a", b"b", b"c"):
+        t.put(key, {b"cf1:x": key})
+    for columns in (None, [b"cf1:x"]):
+        sid = conn.client.scannerOpen(b"sg", b"", columns, {})
+        assert [r.row for r in conn.client.scannerGet(sid)] == [b"a"]
+        assert [r.row for r in conn.client.scannerGetList(sid, 5)] == [b"b", b"c"]
+        assert conn.client.scannerGet(sid) == []
+        conn.client.scannerClose(sid)
+    conn.close()

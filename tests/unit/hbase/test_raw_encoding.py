@@ -5,7 +5,7 @@ from __future__ import annotations
 from thriftpy2.protocol import TCyBinaryProtocolFactory
 from thriftpy2.transport import TCyMemoryBuffer
 
-from smartcar.hbase.handler import encode_row_result, encode_scan_reply
+from smartcar.hbase.handler import encode_cells, encode_row_result, encode_scan_reply
 from smartcar.hbase.idl import Hbase
 
 
@@ -29,3 +29,9 @@ def test_raw_scan_reply_matches_thriftpy2() -> None:
     ]
     assert encode_scan_reply([encode_row_result(r, c) for r, c in rows]) == thriftpy_bytes(rows)
     assert encode_scan_reply([]) == thriftpy_bytes([])
+
+
+def test_encoded_cells_match_encoded_rows() -> None:
+    stored = {b"cf1:a": [(5, b"x"), (1, b"y")], b"cf1:b": [(7, b"")]}
+    cells = [(c, v[0][0], v[0][1]) for c, v in stored.items()]
+    assert encode_cells(b"r", cells) == encode_row_result(b"r", stored)
