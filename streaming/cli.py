@@ -106,6 +106,18 @@ def validate(files: list[Path] = typer.Argument(..., help="Rule files to check."
 
 
 @app.command()
+def supervise(
+    run_seconds: float = typer.Option(600.0, help="Supervise for this long, then stop the processors cleanly."),
+    instances: int = typer.Option(1, help="Processors to keep running in the consumer group."),
+) -> None:
+    """Keep processors running and restart crashed ones (what the supervisor DAG runs)."""
+    from streaming.supervisor import supervise as run_supervisor
+
+    logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    typer.echo(json.dumps(run_supervisor(duration_s=run_seconds, instances=instances).as_dict()))
+
+
+@app.command()
 def status(as_json: bool = typer.Option(False, "--json")) -> None:
     """Health of the running processor(s): alive, lag, events/s, dead letters, alerts."""
     from smartcar.stream_health import read_health
