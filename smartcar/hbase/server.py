@@ -25,7 +25,7 @@ from thriftpy2.transport import (
 )
 
 from smartcar.hbase.handler import HbaseHandler
-from smartcar.hbase.idl import Hbase
+from smartcar.hbase.idl import Hbase, enable_fast_decoding
 from smartcar.hbase.storage import InvalidArgument, StorageError, Store
 
 log = logging.getLogger("smartcar.hbase")
@@ -108,6 +108,7 @@ class HbaseThriftServer:
             raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}")
         if protocol not in PROTOCOLS:
             raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
+        enable_fast_decoding()
         self.store = Store(data_dir, sync=sync)
         self.handler = HbaseHandler(self.store, host, port)
         self.processor = HbaseProcessor(Hbase.Hbase, self.handler, raw_scans=protocol == "binary")

@@ -98,3 +98,26 @@ def test_thrift_scanner_get_one_row_at_a_time(own_server) -> None:
         assert conn.client.scannerGet(sid) == []
         conn.client.scannerClose(sid)
     conn.close()
+
+
+def test_in_process_server_and_client_share_the_idl(tmp_path) -> None:
+    """Server and happybase in one process (the server tunes decoding of the shared IDL module)."""
+    import happybase
+
+    from smartcar.hbase.server import HbaseThriftServer
+
+    server = HbaseThriftServer(tmp_path / "inproc", "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        conn = happybase.Connection("127.0.0.1", server.address[1])
+        conn.create_table("ip", {"cf1": {}})
+        t = conn.table("ip")
+        with t.batch() as b:
+            b.put(b"r1", {b"cf1:a": b"1"})
+            b.delete(b"r0")
+        t.put(b"r2", {b"cf1:a": b"2"}, wal=False)
+        assert dict(t.scan()) == {b"r1": {b"cf1:a": b"1"}, b"r2": {b"cf1:a": b"2"}}
+        conn.close()
+    finally:
+        server.close()
