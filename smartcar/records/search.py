@@ -93,9 +93,12 @@ class RecordQuery:
         timestamp, car = parse_row_key(key)
         return self.time_range.contains(timestamp) and (not self.cars or car in self.cars)
 
+    def matches_values(self, values: dict[str, str]) -> bool:
+        return all(c.matches(values.get(c.column)) for c in self.conditions)
+
     def matches(self, key: str, values: dict[str, str]) -> bool:
         """The exact test every plan applies to what the server returns."""
-        return self.matches_key(key) and all(c.matches(values.get(c.column)) for c in self.conditions)
+        return self.matches_key(key) and self.matches_values(values)
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def search(
     chosen = chosen or plan(query)
     remaining = query.limit
     for key, values in _candidates(query, chosen, table):
-        if not query.matches(key, values):
+        if not query.matches_values(values):  # keys were checked by _candidates
             continue
         yield Record(key, values)
         if remaining is not None:
@@ -214,6 +217,7 @@ def _search_default_table(query: RecordQuery, chosen: Plan | None) -> Iterator[R
 
 
 def _candidates(query: RecordQuery, chosen: Plan, table: happybase.Table) -> Iterator[tuple[str, dict[str, str]]]:
+    """Rows the plan reads, keys already re-checked (multi-get keys are built in range)."""
     batch = min(SCAN_BATCH, query.limit) if query.limit else SCAN_BATCH
     if chosen.kind == "empty":
         return
@@ -228,7 +232,8 @@ def _candidates(query: RecordQuery, chosen: Plan, table: happybase.Table) -> Ite
         for ts in query.time_range.iter_timestamps():
             prefix = (ts[::-1] + "-").encode()
             for key, data in table.scan(row_prefix=prefix, filter=chosen.filter, batch_size=batch):
-                yield key.decode(), _decode(data)
+                if query.matches_key(text := key.decode()):
+                    yield text, _decode(data)
         return
     rows = table.scan(
         row_start=chosen.row_start.encode() if chosen.row_start else None,
@@ -237,7 +242,8 @@ def _candidates(query: RecordQuery, chosen: Plan, table: happybase.Table) -> Ite
         batch_size=batch,
     )
     for key, data in rows:
-        yield key.decode(), _decode(data)
+        if query.matches_key(text := key.decode()):
+            yield text, _decode(data)
 
 
 def _decode(data: dict[bytes, bytes]) -> dict[str, str]:
