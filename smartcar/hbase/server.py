@@ -16,7 +16,9 @@ from pathlib import Path
 from types import FrameType
 
 from thriftpy2.protocol import TCompactProtocolFactory, TCyBinaryProtocolFactory
-from thriftpy2.thrift import TApplicationException, TMessageType, TProcessor, TType
+from thriftpy2.protocol.cybin import ProtocolError
+from thriftpy2.protocol.exc import TProtocolException
+from thriftpy2.thrift import TApplicationException, TDecodeException, TMessageType, TProcessor, TType
 from thriftpy2.transport import (
     TCyBufferedTransportFactory,
     TCyFramedTransportFactory,
@@ -112,6 +114,7 @@ class HbaseThriftServer:
         self.store = Store(data_dir, sync=sync)
         self.handler = HbaseHandler(self.store, host, port)
         self.processor = HbaseProcessor(Hbase.Hbase, self.handler, raw_scans=protocol == "binary")
+        self.protocol_name = f"{transport}/{protocol} Thrift"
         self.transport_factory = TRANSPORTS[transport]()
         self.protocol_factory = PROTOCOLS[protocol](decode_response=True)  # Text is BINARY: stays bytes
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -144,6 +147,8 @@ class HbaseThriftServer:
                 after_call()
         except TTransportException:
             pass
+        except (TProtocolException, ProtocolError, TDecodeException) as exc:
+            log.warning("dropped a client speaking something else than %s: %s", self.protocol_name, exc)
         except Exception:
             log.exception("connection ended by an error")
         finally:
