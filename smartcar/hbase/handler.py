@@ -525,6 +525,8 @@ class HbaseHandler:
             batch = None
         rows = self.store.iterate(table, start or b"", stop or None, reverse)
         scanner = Scanner(table, rows, spec, row_filter, sort_columns, batch, raw=self.raw_scans)
+        if len(self._scanners) > 64:
+            self._expire_idle_scanners()  # a client that never closes scanners nor disconnects
         with self._scanners_lock:
             scanner_id = next(self._scanner_ids) & 0x7FFFFFFF
             self._scanners[scanner_id] = scanner

@@ -124,3 +124,15 @@ def test_reopen_keeps_tables_and_rows(tmp_path: Path) -> None:
     assert t2.families["f"].max_versions == 4 and t2.families["f"].time_to_live == 60
     assert s.get_row(t2, b"r") == {b"f:q": [(1, b"v")]}
     s.close()
+
+
+def test_compaction_drops_expired_cells(store: Store) -> None:
+    import time
+
+    t = store.create_table("t", [Family("short", time_to_live=1), Family("long")])
+    old = int(time.time() * 1000) - 10_000
+    store.mutate(t, [(b"gone", [Mutation(False, b"short:a", b"x", old)])])
+    store.mutate(t, [(b"mixed", [Mutation(False, b"short:a", b"x", old), Mutation(False, b"long:a", b"y", old)])])
+    assert store.compact(t) == 2
+    assert store.get_row(t, b"gone") is None
+    assert store.get_row(t, b"mixed") == {b"long:a": [(old, b"y")]}
