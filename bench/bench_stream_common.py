@@ -1,0 +1,128 @@
+"""Shared plumbing of the stream benchmarks: services, isolated settings, workloads, a sampler.
+
+By default a benchmark starts its own tansu, Valkey and HBase Thrift server through the embedded
+runtime (temporary ``SMARTCAR_HOME``, free loopback ports) and stops them at the end; with
+``SMARTCAR_BENCH_EXTERNAL=1`` it uses whatever the ``SMARTCAR_*`` environment points at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from smartcar.settings import Settings, get_settings  # noqa: E402
+
+
+@contextlib.contextmanager
+def services() -> Iterator[Settings]:
+    if os.environ.get("SMARTCAR_BENCH_EXTERNAL") == "1":
+        get_settings.cache_clear()
+        yield get_settings()
+        return
+    from smartcar import runtime
+    from smartcar.runtime.health import free_port
+
+    home = Path(tempfile.mkdtemp(prefix="smartcar-bench-"))
+    os.environ.update(
+        {
+            "SMARTCAR_HOME": str(home),
+            "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{free_port()}",
+            "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+            "SMARTCAR_HBASE_HOST": "127.0.0.1",
+            "SMARTCAR_HBASE_PORT": str(free_port()),
+        }
+    )
+    get_settings.cache_clear()
+    s = get_settings()
+    try:
+        runtime.up(["kafka", "redis", "hbase"], s, echo=lambda m: print(f"  [runtime] {m}"))
+        yield s
+    finally:
+        runtime.down(["kafka", "redis", "hbase"], s, echo=lambda _m: None)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def isolated(s: Settings, partitions: int = 4) -> Settings:
+    from smartcar.kafka_topics import ensure_topics
+
+    tag = uuid.uuid4().hex[:8]
+    iso = s.model_copy(
+        update={
+            "kafka_topic": f"bench-{tag}",
+            "kafka_dead_letter_topic": f"bench-{tag}-dlq",
+            "kafka_consumer_group": f"bench-{tag}",
+            "hbase_table_prefix": f"b{tag}",
+            "kafka_partitions": partitions,
+            "kafka_retention_ms": 3_600_000,
+        }
+    )
+    ensure_topics({iso.kafka_topic: partitions, iso.kafka_dead_letter_topic: 1}, iso)
+    return iso
+
+
+def regroup(s: Settings, suffix: str) -> Settings:
+    """Same topic, another consumer group and HBase table (a second pass over the same input)."""
+    return s.model_copy(
+        update={"kafka_consumer_group": f"{s.kafka_consumer_group}-{suffix}", "hbase_table_prefix": f"{s.hbase_table_prefix}{suffix}"}
+    )
+
+
+def simulated_speed(seed: int = 7):
+    """Speeds like the simulator's: 10% wild drivers around 160 km/h, others around 65."""
+    rng = random.Random(seed)
+    cache: dict[str, bool] = {}
+
+    def speed(car: str, t: int) -> int:
+        wild = cache.setdefault(car, rng.random() < 0.1)
+        base = 160 if wild else 65
+        return max(0, min(250, base + rng.randint(-30, 30)))
+
+    return speed
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Sampler:
+    """Watches a processor's counters: first-event time, time the target count was reached, peak RSS."""
+
+    def __init__(self, proc, target: int) -> None:
+        self.proc, self.target = proc, target
+        self.first = self.done = None
+        self.first_n = 0
+        self.peak_rss = 0.0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while self.done is None:
+            n = self.proc.counters.processed
+            now = time.monotonic()
+            if n and self.first is None:
+                self.first, self.first_n = now, n
+            if n >= self.target:
+                self.done = now
+            self.peak_rss = max(self.peak_rss, rss_mb())
+            time.sleep(0.05)
+
+    @property
+    def rate(self) -> float:
+        """Events/s from the first processed batch to the target (excludes group join)."""
+        elapsed = (self.done or time.monotonic()) - (self.first or time.monotonic())
+        return (self.target - self.first_n) / elapsed if elapsed > 0 else 0.0
