@@ -7,7 +7,8 @@ interleaved with every other hour and day. Three consequences shape the search p
 
 - one car over a bounded time: every possible key is known (each second in range + the car), so a
   batched multi-get reads exactly those rows and nothing else (``iter_timestamps``);
-- all cars over a few seconds: one prefix scan per second (``reverse(ts) + "-"``);
+- all cars over up to an hour: one prefix scan per second (``reverse(ts) + "-"``), each with the
+  column conditions as a server filter;
 - anything wider: a single scan whose ``RowFilter`` regex is the time range written on the reversed
   digits (:func:`row_regex`), narrowed to the key span the regex can touch (:func:`key_span`), which
   is the whole table unless the range is shorter than ten seconds.
@@ -53,6 +54,8 @@ def parse_bound(text: str, *, upper: bool) -> str:
         )
     year, month, day = int(digits[:4]), _field(digits, 4), _field(digits, 6)
     hour, minute, second = _field(digits, 8), _field(digits, 10), _field(digits, 12)
+    if year < 1:
+        raise TimeRangeError(f"malformed time {text!r}: year 0000 does not exist")
     if month is not None and not 1 <= month <= 12:
         raise TimeRangeError(f"malformed time {text!r}: month {month:02d} is not 01-12")
     if day is not None and not 1 <= day <= calendar.monthrange(year, month or 1)[1]:

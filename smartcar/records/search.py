@@ -12,8 +12,9 @@ Plans, cheapest first:
     Thrift ``getRows`` call takes no filter, so column conditions are checked here; there is
     nothing for a server filter to skip anyway. Results come in time order.
 ``prefix-scans``
-    No car (or too many seconds for the multi-get), a range of at most an hour: one prefix scan per second (``reverse(ts) + "-"``) with the
-    column conditions as a server-side filter. Time order.
+    No car (or too many seconds for a multi-get) and a range of at most an hour: one prefix scan
+    per second (``reverse(ts) + "-"``) with the column conditions (and cars) as a server-side
+    filter. Time order.
 ``scan``
     Everything else: one scan, narrowed to the key span the range can touch, with a ``RowFilter``
     regex for time and cars and a ``SingleColumnValueFilter`` per condition, all evaluated on the

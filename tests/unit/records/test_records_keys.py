@@ -37,6 +37,8 @@ def test_parse_bound_pads_by_precision(text: str, low: str, high: str) -> None:
     [
         ("yesterday", "malformed time"),
         ("2020032", "malformed time"),
+        ("00000101", "year 0000"),
+        ("2020-03-22 10:30:00.5", "malformed time"),
         ("20201301", "month 13"),
         ("20200230", "has no day 30"),
         ("2020032225", "hour 25"),
