@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from smartcar.settings import Settings, get_settings  # noqa: E402
+from smartcar.settings import Settings, get_settings
 
 
 @contextlib.contextmanager
@@ -74,7 +74,10 @@ def isolated(s: Settings, partitions: int = 4) -> Settings:
 def regroup(s: Settings, suffix: str) -> Settings:
     """Same topic, another consumer group and HBase table (a second pass over the same input)."""
     return s.model_copy(
-        update={"kafka_consumer_group": f"{s.kafka_consumer_group}-{suffix}", "hbase_table_prefix": f"{s.hbase_table_prefix}{suffix}"}
+        update={
+            "kafka_consumer_group": f"{s.kafka_consumer_group}-{suffix}",
+            "hbase_table_prefix": f"{s.hbase_table_prefix}{suffix}",
+        }
     )
 
 

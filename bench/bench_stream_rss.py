@@ -8,6 +8,7 @@ Run: ``.venv/bin/python bench/bench_stream_rss.py [CARS SECONDS]``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 
@@ -29,7 +30,9 @@ def main() -> None:
             before = rss_mb()
             sampler = Sampler(proc, n)
             open_windows = []
-            watcher = threading.Thread(target=lambda p=proc: open_windows.append(_peak_windows(p, sampler)))
+            watcher = threading.Thread(
+                target=lambda p=proc, sm=sampler, out=open_windows: out.append(_peak_windows(p, sm))
+            )
             watcher.start()
             proc.run()
             watcher.join()
@@ -44,10 +47,8 @@ def _peak_windows(proc: StreamProcessor, sampler: Sampler) -> int:
 
     peak = 0
     while sampler.done is None:
-        try:
+        with contextlib.suppress(RuntimeError):  # dict changed size while the processor mutates it
             peak = max(peak, proc.engine.stats()["open_windows"])
-        except RuntimeError:  # dict changed size while the processor mutates it
-            pass
         time.sleep(0.2)
     return peak
 
