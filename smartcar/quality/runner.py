@@ -128,12 +128,15 @@ def validate(table: str, date: str | None, settings: Settings | None = None) -> 
                 gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
             )
             checkpoint = context.checkpoints.add_or_update(
-                gx.Checkpoint(name=spec.name, validation_definitions=[definition], result_format="BASIC")
+                gx.Checkpoint(name=spec.name, validation_definitions=[definition], result_format="BOOLEAN_ONLY")
             )
-            outcome = checkpoint.run(
-                batch_parameters={"dataframe": frame},
-                run_id=RunIdentifier(run_name=date or "all", run_time=run_time),
-            )
+            run_id = RunIdentifier(run_name=date or "all", run_time=run_time)
+            # Pass 1 only says pass/fail (a third of the Spark jobs); only when something failed,
+            # pass 2 collects the counts and samples. Same run id: pass 2 replaces pass 1's result.
+            outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+            if not outcome.success:
+                checkpoint.result_format = "BASIC"
+                outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
             identifier, result = next(iter(outcome.run_results.items()))
             context.build_data_docs(resource_identifiers=[identifier])
             site = docs_site_dir(s)
@@ -171,3 +174,28 @@ def check(table: str, date: str | None, settings: Settings | None = None) -> Qua
     for finding in report.warnings:
         log.warning("data-quality warning on %s %s: %s", report.table, report.date, finding)
     return report
+
+
+def _partition_mtime(table: str, date: str | None, settings: Settings | None) -> float:
+    from smartcar.quality.frames import data_files
+
+    files = data_files(table_spec(table).partition_path(date, settings))
+    return max((f.stat().st_mtime for f in files), default=0.0)
+
+
+def ensure_valid(table: str, date: str | None, settings: Settings | None = None) -> QualityReport:
+    """Gate for consumers (the export): reuse the latest report if it is newer than the data, else validate.
+
+    Raises :class:`QualityError` when the partition's latest validation has a critical failure.
+    """
+    from smartcar.quality.store import latest
+
+    s = settings or get_settings()
+    report = latest(table_spec(table).name, date or "all", s)
+    if report is not None:
+        checked = dt.datetime.strptime(report.run_time, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=dt.UTC).timestamp()
+        if checked >= _partition_mtime(table, date, s):
+            if report.status == "failed":
+                raise QualityError(report)
+            return report
+    return check(table, date, s)

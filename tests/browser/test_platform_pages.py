@@ -1,0 +1,170 @@
+"""Headless Chromium logs into the Airflow UI and checks the platform's pages and a Data Docs report.
+
+Needs Debian's ``chromium`` (``apt-get install -y chromium``) and the whole Airflow of the test
+session (fixture ``airflow_service``). Every request that leaves 127.0.0.1 is blocked and
+recorded: the pages, Data Docs included, must work offline. Screenshots go to
+``test-artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from smartcar.quality.samples import write_sample_day
+from smartcar.settings import Settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+GOOD, BAD = "20200322", "20200323"
+TODAY = dt.datetime.now(dt.UTC).strftime("%Y%m%d")
+
+
+@pytest.fixture(scope="module")
+def platform_data(airflow_service: Settings, redis_service: Settings, postgres_service: Settings) -> Settings:
+    """Quality reports (one clean, one failed), an export, speeding alerts and a stream heartbeat."""
+    from smartcar import stream_health
+    from smartcar.export.loader import export_date
+    from smartcar.quality.runner import validate
+    from streaming.sinks.redis_sink import RedisSink
+    from streaming.windows import Alert
+
+    write_sample_day(GOOD)
+    write_sample_day(BAD, defects=("tire_out_of_range", "unknown_engine", "duplicate_key"))
+    assert validate("managed_smartcar_symptom_info", GOOD).status == "passed"
+    assert validate("managed_smartcar_status_info", BAD).status == "failed"
+    export_date("symptom", GOOD)
+    start = int(dt.datetime.now(dt.UTC).replace(hour=1, minute=0, second=0, microsecond=0).timestamp())
+    alerts = [
+        Alert(
+            rule="speeding",
+            rule_version=1,
+            car_number=car,
+            window_start=start + i * 30,
+            window_end=start + i * 30 + 30,
+            time_mode="event",
+            value=131.5,
+            count=15,
+            last_timestamp=f"{TODAY}0100{i:02d}",
+            redis_key=TODAY,
+            member=f"{car}-{TODAY}0100{i:02d}",
+            ttl_seconds=3600,
+        )
+        for i, car in enumerate(("K0042", "B0007"))
+    ]
+    RedisSink().write(alerts)
+    stream_health.publish("browser-test", {"lag": 12, "events_per_s": 950.5, "processed": 123456, "dead_letters": 3})
+    return airflow_service
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, platform_data: Settings):
+    from smartcar.runtime.services.airflow import admin_password
+
+    base = platform_data.airflow_url
+    context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 1000})
+    external: list[str] = []
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        external.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.goto("/")
+    pg.wait_for_selector("input[name=username]")
+    pg.fill("input[name=username]", platform_data.airflow_admin_user)
+    pg.fill("input[name=password]", admin_password(platform_data) or "")
+    pg.keyboard.press("Enter")
+    pg.wait_for_url(re.compile(r"^(?!.*/auth/login).*$"))
+    pg.wait_for_load_state("networkidle")
+    pg.external = external  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def _shot(pg, name: str) -> None:
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_nav_has_the_platform_pages_inside_the_airflow_ui(page) -> None:
+    page.goto("/plugin/smartcar-speeding")
+    frame = page.frame_locator("iframe")
+    frame.locator("h1").filter(has_text="Speeding cars and alerts").wait_for()
+    text = frame.locator("body").inner_text()
+    assert "K0042" in text and "B0007" in text and f"Speeding cars on {TODAY}: 2" in text
+    _shot(page, "01-airflow-ui-speeding")
+
+
+def test_stream_health_page(page) -> None:
+    page.goto("/smartcar/stream")
+    text = page.locator("body").inner_text()
+    assert "RUNNING" in text and "950.5" in text and "browser-test" in text
+    _shot(page, "02-stream-health")
+
+
+def test_quality_index_and_data_docs_report(page) -> None:
+    page.goto("/smartcar/quality/")
+    text = page.locator("body").inner_text()
+    assert GOOD in text and BAD in text and "failed" in text and "tire_fl" in text
+    _shot(page, "03-quality-index")
+    page.locator(f"a[href='/smartcar/quality/report/managed_smartcar_status_info/{BAD}']").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/smartcar/quality/docs/validations/managed_smartcar_status_info/" in page.url
+    body = page.locator("body").inner_text()
+    assert "tire_fl" in body and "150" in body and "engine" in body
+    # Bootstrap's stylesheet came from the vendored copy: its grid is laid out.
+    assert page.evaluate("getComputedStyle(document.querySelector('.container-fluid') || document.body).display") != ""
+    assert page.evaluate("typeof window.jQuery") == "function"
+    _shot(page, "04-data-docs-report")
+
+
+def test_exports_page(page) -> None:
+    page.goto("/smartcar/exports")
+    text = page.locator("body").inner_text()
+    assert f"{GOOD}\tsmartcar_symptom_info\t4\t4\tyes" in text
+    _shot(page, "05-exports")
+
+
+def test_nothing_was_loaded_from_the_internet(page) -> None:
+    assert page.external == [], f"external requests: {page.external}"
+
+
+def test_anonymous_browser_is_sent_to_login(browser, platform_data: Settings) -> None:
+    context = browser.new_context(base_url=platform_data.airflow_url)
+    anon = context.new_page()
+    response = anon.goto("/smartcar/quality/")
+    assert "/auth/login" in anon.url or (response is not None and response.status in (401, 403))
+    context.close()
