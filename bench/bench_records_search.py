@@ -75,7 +75,20 @@ def load(conn: happybase.Connection, cars: int, batch: int) -> int:
                 rate = n / (time.perf_counter() - t0)
                 print(f"  loaded {n:,} rows ({rate:,.0f} rows/s)", flush=True)
     print(f"loaded {n:,} rows in {time.perf_counter() - t0:,.0f} s", flush=True)
+    compact(conn)
     return n
+
+
+def compact(conn: happybase.Connection) -> None:
+    """Major-compact after the bulk load, as an HBase operator would.
+
+    Freshly loaded data sits in overlapping level-0 files; since reversed-timestamp keys spread every
+    file over the whole key range, each point lookup would probe all of them. Compacting measured
+    ~60 -> ~15 ms of storage CPU for one car-hour's 3,600 lookups.
+    """
+    t0 = time.perf_counter()
+    conn.compact_table(TABLE, major=True)
+    print(f"major compaction in {time.perf_counter() - t0:,.0f} s", flush=True)
 
 
 SERVER_PID: int | None = None
@@ -163,9 +176,13 @@ def main() -> None:
             print(f"loading {args.cars} cars x 43,201 records of {DATE} ...", flush=True)
             rows = load(conn, args.cars, args.batch)
             if not args.url:
-                marker.write_text(json.dumps({"key": wanted, "rows": rows}))
+                marker.write_text(json.dumps({"key": wanted, "rows": rows, "compacted": True}))
         else:
-            print(f"reusing {json.loads(marker.read_text())['rows']:,} rows in {data_dir}", flush=True)
+            loaded = json.loads(marker.read_text())
+            print(f"reusing {loaded['rows']:,} rows in {data_dir}", flush=True)
+            if not loaded.get("compacted"):
+                compact(conn)
+                marker.write_text(json.dumps({**loaded, "compacted": True}))
         table = conn.table(TABLE)
         sample = next(iter(table.scan(limit=1)))[1]
         car = sample[b"cf1:car_number"].decode()
