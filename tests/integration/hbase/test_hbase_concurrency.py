@@ -74,3 +74,16 @@ def test_concurrent_processes(endpoint, table: happybase.Table) -> None:
     with ctx.Pool(3) as pool:
         pool.map(_process_writer, [(endpoint, table.name.decode(), w, 500, 30) for w in range(3)])
     _check(table, 3, 500, 30)
+
+
+def test_many_open_connections(endpoint, table: happybase.Table) -> None:
+    table.put(b"k", {b"cf1:a": b"v"})
+    conns = [endpoint.connect() for _ in range(60)]
+    try:
+        scans = [c.table(table.name).scan(batch_size=1) for c in conns[:30]]
+        for s in scans:
+            assert next(s) == (b"k", {b"cf1:a": b"v"})
+        assert all(c.table(table.name).row(b"k") == {b"cf1:a": b"v"} for c in conns)
+    finally:
+        for c in conns:
+            c.close()
