@@ -237,3 +237,23 @@ def test_query_cli(scenario, smartcar_cli):
     assert [(r["area_number"], r["car_number"], r["avg_speed"]) for r in rows] == FASTEST_DAY1
     bad = smartcar_cli("query", "fastest-car-per-area")
     assert bad.returncode == 2 and "biz_date" in bad.stderr
+
+
+def test_backfill_creates_one_run_per_business_date(scenario):
+    from airflow.models.backfill import _create_backfill
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    backfill = _create_backfill(
+        dag_id="smartcar_subject3_symptom",
+        from_date=_utc("19990701"),
+        to_date=_utc("19990703"),
+        max_active_runs=1,
+        reverse=False,
+        dag_run_conf=None,
+        triggering_user_name="test",
+    )
+    with create_session() as session:
+        runs = session.query(DagRun).filter(DagRun.backfill_id == backfill.id).all()
+        days = sorted(r.logical_date.strftime("%Y%m%d") for r in runs)
+    assert days == ["19990701", "19990702", "19990703"]
