@@ -17,7 +17,9 @@ Time bounds accept any precision (``2020``, ``202003``, ``20200322``, ``2020-03-
 ``2020-03-22T10:30``, ``20200322103000``) and mean "every timestamp starting with that prefix": a
 *from* bound is padded with the earliest, a *to* bound with the latest value. Timestamps compare as
 14-digit strings, so the simulator's ``...240000`` end-of-day stamp (SEED_SPEC 1.0) sorts after
-``...235959`` and belongs to its day.
+``...235959`` and belongs to its day. The multi-get and prefix-scan plans enumerate clock times
+(seconds 00-59, minutes 00-59, hours 00-23 and the 24:00:00 stamp); a key whose timestamp is not a
+clock time, which no writer of the pilot produces, would only be found by the scan plan.
 """
 
 from __future__ import annotations
