@@ -83,6 +83,7 @@ def test_many_open_connections(endpoint, table: happybase.Table) -> None:
         scans = [c.table(table.name).scan(batch_size=1) for c in conns[:30]]
         for s in scans:
             assert next(s) == (b"k", {b"cf1:a": b"v"})
+            s.close()
         assert all(c.table(table.name).row(b"k") == {b"cf1:a": b"v"} for c in conns)
     finally:
         for c in conns:
