@@ -160,6 +160,25 @@ def test_all_cars_few_seconds_prefix_scans(day: list[Row], connection: happybase
     assert sorted(_keys(query, connection)) == sorted(expected)
 
 
+def test_all_cars_ten_minutes_prefix_scans_filter_on_the_server(
+    day: list[Row], connection: happybase.Connection
+) -> None:
+    query = RecordQuery.build(None, f"{DATE}0710", f"{DATE}0719", ["speed>50", "direct_light in L,R"])
+    chosen = plan(query)
+    assert chosen.kind == "prefix-scans" and chosen.reads == 600
+    keep = lambda v: int(v["speed"]) > 50 and v["direct_light"] in ("L", "R")  # noqa: E731
+    expected = _expected(day, lambda ts, c, v: f"{DATE}071000" <= ts <= f"{DATE}071959" and keep(v))
+    assert expected
+    found = _keys(query, connection)
+    assert found == sorted(found, key=lambda k: k[:14][::-1])  # time order
+    assert sorted(found) == sorted(expected)
+    # The server filter alone already returns exactly these rows for any one second:
+    table = connection.table(TABLE)
+    for key in expected[:5]:
+        raw = [k.decode() for k, _ in table.scan(row_prefix=key[:15].encode(), filter=chosen.filter)]
+        assert raw == sorted(k for k in expected if k[:15] == key[:15])
+
+
 def test_cars_and_time_range_in_one_filtered_scan(day: list[Row], connection: happybase.Connection) -> None:
     car = _cars(day)[0]
     query = RecordQuery.build(car, f"{DATE}2330", None, ["speed>50"])
