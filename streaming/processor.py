@@ -387,8 +387,9 @@ class StreamProcessor:
         if self.consumer is None or not self.next_offset:
             return
         engine_floor = self.engine.floor()
-        if engine_floor >= POS_INF:  # no event-time rule: nothing to replay for
-            engine_floor = max((g.max_time for gens in self.engine.generations.values() for g in gens), default=NEG_INF)
+        if engine_floor >= POS_INF:
+            # no event-time rule: nothing needs replaying; everything read so far is committable
+            engine_floor = max(self.part_time.values(), default=NEG_INF) + 1
         offsets: dict[int, int] = {}
         floors: dict[int, int] = {}
         for p, nxt in self.next_offset.items():

@@ -193,3 +193,9 @@ def test_alert_record_fields():
     assert record["window_start"] == "20200322100000" and record["window_end"] == "20200322100030"
     assert record["rule"] == "speeding" and record["rule_version"] == "1" and record["value"] == "99.000"
     assert dataclasses.asdict(alert)["ttl_seconds"] == 604800
+
+
+def test_floor_is_unbounded_without_event_time_rules():
+    engine = DetectorEngine({"speeding": speeding_rule(time="processing")})
+    engine.process(events(scripted_lines(["M0001"], START, 30, lambda c, t: 100)))
+    assert engine.floor() >= 2**62  # the processor then commits everything it has written
