@@ -32,7 +32,7 @@ speed, speed_pedal and break_pedal compare as numbers, other columns as strings.
 --from/--to take any precision: 2020, 202003, 20200322, 2020032210, '2020-03-22 10:30', 20200322103000;
 --to includes everything its prefix covers (--from 2020032210 --to 2020032210 is the whole hour 10).
 --car and the time range address the row key; conditions address the (possibly corrected) cells.
-Rows come in time order when cars and a bounded range are given, or the range is at most an hour;
+Rows come in time order when cars and a bounded range are given, or the range is at most four hours;
 otherwise in row-key order (reversed timestamps). --explain shows the plan and the HBase filter.
 """
 

@@ -7,7 +7,7 @@ interleaved with every other hour and day. Three consequences shape the search p
 
 - one car over a bounded time: every possible key is known (each second in range + the car), so a
   batched multi-get reads exactly those rows and nothing else (``iter_timestamps``);
-- all cars over up to an hour: one prefix scan per second (``reverse(ts) + "-"``), each with the
+- all cars over up to a few hours: one prefix scan per second (``reverse(ts) + "-"``), each with the
   column conditions as a server filter;
 - anything wider: a single scan whose ``RowFilter`` regex is the time range written on the reversed
   digits (:func:`row_regex`), narrowed to the key span the regex can touch (:func:`key_span`), which

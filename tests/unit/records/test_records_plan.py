@@ -25,12 +25,13 @@ def test_all_cars_few_seconds_is_prefix_scans_with_server_filter() -> None:
     assert "SingleColumnValueFilter('cf1', 'speed'" in (chosen.filter or "")
 
 
-def test_all_cars_one_hour_is_still_prefix_scans() -> None:
-    assert plan(RecordQuery.build(None, "2020032210", "2020032210")).kind == "prefix-scans"
+def test_all_cars_up_to_four_hours_is_still_prefix_scans() -> None:
+    assert plan(RecordQuery.build(None, "2020032210", "2020032213")).kind == "prefix-scans"
+    assert plan(RecordQuery.build(None, "2020032210", "2020032214")).kind == "scan"
 
 
 def test_wide_ranges_are_one_filtered_scan() -> None:
-    chosen = plan(RecordQuery.build(None, "2020032210", "2020032211", ["area_number=D04"]))
+    chosen = plan(RecordQuery.build(None, "20200322", "20200322", ["area_number=D04"]))
     assert chosen.kind == "scan"
     assert chosen.filter is not None and chosen.filter.startswith("(RowFilter(=, 'regexstring:^(")
     open_ended = plan(RecordQuery.build("Z0020", "20200322", None))
