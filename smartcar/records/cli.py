@@ -10,11 +10,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from smartcar.records.errors import RecordsError
+
+if TYPE_CHECKING:
+    from smartcar.records.corrections import AuditEntry
 
 app = typer.Typer(
     name="records",
@@ -134,6 +137,30 @@ def history(
     if not found.audits:
         typer.echo("no corrections")
     for entry in found.audits:
-        changed = ", ".join(f"{c}: {o} -> {n}" for c, (o, n) in entry.changes.items())
-        why = f" reason: {entry.reason}" if entry.reason else ""
-        typer.echo(f"correction {entry.at} by {entry.user} [{entry.status}] {changed}{why}")
+        typer.echo(f"correction {_describe(entry)}")
+
+
+@app.command()
+def audit(
+    user: Annotated[str | None, typer.Option(help="Only corrections by this user.")] = None,
+    row_key: Annotated[str | None, typer.Option("--row-key", help="Only corrections of this record.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Stop after this many entries.")] = None,
+) -> None:
+    """List corrections from the audit table (record key order, then time)."""
+    from smartcar.clients import hbase_connection
+    from smartcar.records.corrections import iter_audit
+    from smartcar.records.keys import parse_row_key
+
+    with _errors(), closing(hbase_connection()) as conn:
+        if row_key:
+            parse_row_key(row_key)
+        for n, entry in enumerate(iter_audit(conn, row_key=row_key, user=user), 1):
+            typer.echo(f"{entry.row_key}  {_describe(entry)}")
+            if limit is not None and n >= limit:
+                break
+
+
+def _describe(entry: AuditEntry) -> str:
+    changed = ", ".join(f"{c}: {o} -> {n}" for c, (o, n) in entry.changes.items())
+    why = f" reason: {entry.reason}" if entry.reason else ""
+    return f"{entry.at} by {entry.user} [{entry.status}] {changed}{why}"

@@ -24,7 +24,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -57,6 +57,8 @@ class Correction:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One correction as stored in the audit table."""
+
     audit_key: str
     user: str
     at: str
@@ -64,6 +66,10 @@ class AuditEntry:
     status: str
     cell_timestamp: int | None
     changes: dict[str, tuple[str | None, str | None]]
+
+    @property
+    def row_key(self) -> str:
+        return self.audit_key.split("|", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -192,24 +198,30 @@ def history(key: str, connection: happybase.Connection | None = None) -> RecordH
 
 def audit_entries(key: str, connection: happybase.Connection) -> list[AuditEntry]:
     """The corrections of one record, oldest first (empty if the audit table does not exist yet)."""
+    return list(iter_audit(connection, row_key=key))
+
+
+def iter_audit(
+    connection: happybase.Connection, *, row_key: str | None = None, user: str | None = None
+) -> Iterator[AuditEntry]:
+    """Audit entries in audit-key order (record key, then time), optionally of one record or user."""
     if AUDIT_TABLE.encode() not in connection.tables():
-        return []
-    entries = []
-    for audit_key, data in connection.table(AUDIT_TABLE).scan(row_prefix=f"{key}|".encode()):
+        return
+    prefix = f"{row_key}|".encode() if row_key else None
+    for audit_key, data in connection.table(AUDIT_TABLE).scan(row_prefix=prefix):
         values = {c.decode().split(":", 1)[1]: v.decode("utf-8", "replace") for c, v in data.items()}
+        if user is not None and values.get("user") != user:
+            continue
         changed = sorted({name.split(".", 1)[1] for name in values if name.startswith(("old.", "new."))})
-        entries.append(
-            AuditEntry(
-                audit_key=audit_key.decode(),
-                user=values.get("user", ""),
-                at=values.get("at", ""),
-                reason=values.get("reason", ""),
-                status=values.get("status", ""),
-                cell_timestamp=int(values["cell_ts"]) if values.get("cell_ts", "").isdigit() else None,
-                changes={c: (values.get(f"old.{c}"), values.get(f"new.{c}")) for c in changed},
-            )
+        yield AuditEntry(
+            audit_key=audit_key.decode(),
+            user=values.get("user", ""),
+            at=values.get("at", ""),
+            reason=values.get("reason", ""),
+            status=values.get("status", ""),
+            cell_timestamp=int(values["cell_ts"]) if values.get("cell_ts", "").isdigit() else None,
+            changes={c: (values.get(f"old.{c}"), values.get(f"new.{c}")) for c in changed},
         )
-    return entries
 
 
 def _a(name: str) -> bytes:
@@ -224,5 +236,6 @@ __all__ = [
     "correct",
     "ensure_audit_table",
     "history",
+    "iter_audit",
     "parse_assignments",
 ]

@@ -302,6 +302,10 @@ def test_cli_search_correct_history(day: list[Row], records_cli, smartcar_cli) -
     assert f"{key}  direct_light:" in fixed.stdout and "audited as" in fixed.stdout
     shown = records_cli("history", key)
     assert "(previous)" in shown.stdout and "by cli [applied]" in shown.stdout
+    listed = records_cli("audit", "--user", "cli")
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.startswith(f"{key}  ") and "direct_light:" in listed.stdout
+    assert records_cli("audit", "--user", "nobody").stdout == ""
 
     for args, message in [
         (("search", "sped>1"), "unknown column 'sped'"),
