@@ -76,36 +76,34 @@ def render(patterns: Sequence[Sequence[Token]]) -> str:
     return "|".join(render_pattern(p) for p in patterns)
 
 
-def number_patterns(low: int, high: int | None) -> list[Pattern]:
-    """Patterns for the canonical decimal spellings (no sign, no leading zeros) of ``low..high``.
+def number_alternatives(low: int, high: int | None) -> list[str]:
+    """Regex alternatives for the canonical decimal spellings (no sign, no leading zeros) of ``low..high``.
 
-    ``high=None`` means unbounded; the unbounded tail is returned as the marker pattern ``()``
-    which :func:`number_regex` renders as "one more digit than the widest bounded part, or more".
+    ``high=None`` means unbounded: the tail is "more digits than ``low`` has", ``[1-9][0-9]{w,}``.
     """
     if low < 0 or (high is not None and high < low):
         return []
-    out: list[Pattern] = []
+    out: list[str] = []
     width = len(str(low))
     top_width = len(str(high)) if high is not None else width
     for w in range(width, top_width + 1):
         lo = max(low, 0 if w == 1 else 10 ** (w - 1))
         hi = 10**w - 1 if high is None else min(high, 10**w - 1)
         if lo <= hi:
-            out += range_patterns(str(lo), str(hi))
+            out += [render_pattern(p) for p in range_patterns(str(lo), str(hi))]
     if high is None:
-        out.append(())
+        out.append(f"[1-9][0-9]{{{width},}}")
     return out
 
 
-def number_regex(low: int, high: int | None) -> str | None:
-    """Anchored regex matching decimal strings (leading zeros allowed) whose value is in ``low..high``.
+def number_regex(*ranges: tuple[int, int | None]) -> str | None:
+    """Anchored regex matching decimal strings (leading zeros allowed) whose value lies in any range.
 
-    None when the range is empty. Example: ``number_regex(101, None)`` ->
+    Each range is inclusive ``(low, high)``, ``high=None`` unbounded; None when all are empty.
+    Example: ``number_regex((101, None))`` ->
     ``^0*(10[1-9]|1[1-9][0-9]|[2-9][0-9]{2}|[1-9][0-9]{3,})$``.
     """
-    patterns = number_patterns(low, high)
-    if not patterns:
+    alts = [alt for low, high in ranges for alt in number_alternatives(low, high)]
+    if not alts:
         return None
-    widest = max(len(p) for p in patterns)
-    alts = [render_pattern(p) if p else f"[1-9][0-9]{{{widest},}}" for p in patterns]
     return "^0*(" + "|".join(alts) + ")$"

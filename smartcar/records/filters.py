@@ -14,6 +14,7 @@ semantics differ slightly (Java ``find()`` versus a full match) cannot make an a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from smartcar.driving_table import FAMILY
@@ -60,20 +61,23 @@ def condition_filter(condition: Condition) -> str:
 
 
 def _numeric_filter(condition: Condition) -> str:
+    """One positive regex over the integers that satisfy the condition, so the server is exact.
+
+    ``!=`` and ``not in`` become the ranges between the excluded numbers rather than a negated
+    match, which would also keep non-numeric values (they satisfy no numeric condition).
+    """
     col, op = condition.column, condition.op
-    numbers = [int(v) for v in condition.values]
-    if op in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN):
-        # Leading zeros allowed: "0100" equals 100 for the exact check too.
-        regex = "^0*(" + "|".join(str(n) for n in sorted(set(numbers))) + ")$"
-        return single_column(col, "=" if op in (Op.EQ, Op.IN) else "!=", f"regexstring:{regex}")
-    n = numbers[0]
-    low, high = {
-        Op.GT: (n + 1, None),
-        Op.GE: (n, None),
-        Op.LT: (0, n - 1),
-        Op.LE: (0, n),
-    }[op]
-    regex = number_regex(low, high)
+    numbers = sorted({int(v) for v in condition.values})
+    ranges: list[tuple[int, int | None]]
+    if op in (Op.EQ, Op.IN):
+        ranges = [(n, n) for n in numbers]
+    elif op in (Op.NE, Op.NOT_IN):
+        bounds = [-1, *numbers]
+        ranges = [(a + 1, b - 1) for a, b in itertools.pairwise(bounds)] + [(numbers[-1] + 1, None)]
+    else:
+        n = numbers[0]
+        ranges = [{Op.GT: (n + 1, None), Op.GE: (n, None), Op.LT: (0, n - 1), Op.LE: (0, n)}[op]]
+    regex = number_regex(*ranges)
     if regex is None:
         raise Unsatisfiable(f"no integer satisfies {condition}")
     return single_column(col, "=", f"regexstring:{regex}")

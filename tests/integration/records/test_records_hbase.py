@@ -324,3 +324,30 @@ def test_cli_search_correct_history(day: list[Row], records_cli, smartcar_cli) -
 def _audit_rows_cli(key: str) -> list[bytes]:
     with closing(hbase_connection(table_prefix=PREFIX)) as conn:
         return _audit_rows(conn, key)
+
+
+def test_missing_cells_and_non_numbers_match_no_condition(connection: happybase.Connection) -> None:
+    """HBase's filterIfMissing and the numeric regexes agree with the exact check on odd rows."""
+    table = ensure_table(connection)
+    odd_day, car = "20200323", "M9999"
+    rows = {
+        row_key(f"{odd_day}000000", car): {"speed": "fast", "area_number": "D04"},
+        row_key(f"{odd_day}000002", car): {"area_number": "D04"},  # no speed at all
+        row_key(f"{odd_day}000004", car): {"speed": "0120", "area_number": "d04"},  # padded number
+    }
+    for key, values in rows.items():
+        table.put(key.encode(), {column(c): v.encode() for c, v in values.items()})
+    cases = {
+        "speed>100": [row_key(f"{odd_day}000004", car)],
+        "speed!=5": [row_key(f"{odd_day}000004", car)],
+        "speed=120": [row_key(f"{odd_day}000004", car)],
+        "speed~fa": [row_key(f"{odd_day}000000", car)],
+        "area_number=D04": [row_key(f"{odd_day}000000", car), row_key(f"{odd_day}000002", car)],
+        "area_number~D04": sorted(rows),
+    }
+    for condition, expected in cases.items():
+        query = RecordQuery.build(None, odd_day, odd_day, [condition])
+        chosen = plan(query)
+        raw = sorted(k.decode() for k, _ in table.scan(filter=chosen.filter))
+        assert raw == sorted(expected), condition  # the server alone
+        assert sorted(r.key for r in search(query, table, chosen=chosen)) == sorted(expected), condition

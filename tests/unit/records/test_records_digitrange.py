@@ -39,7 +39,7 @@ def test_empty_and_invalid_ranges() -> None:
     [(0, None), (101, None), (0, 99), (5, 5), (99, 100), (1, 250), (250, None), (9, 10), (0, 0), (1000, None)],
 )
 def test_number_regex_matches_exactly_the_integers_in_range(low: int, high: int | None) -> None:
-    regex = number_regex(low, high)
+    regex = number_regex((low, high))
     assert regex is not None
     compiled = re.compile(regex)
     for x in range(0, 3000):
@@ -52,5 +52,11 @@ def test_number_regex_matches_exactly_the_integers_in_range(low: int, high: int 
 
 
 def test_number_regex_empty_range() -> None:
-    assert number_regex(5, 4) is None
-    assert number_regex(-1, 3) is None
+    assert number_regex((5, 4)) is None
+    assert number_regex((-1, 3)) is None
+    assert number_regex() is None
+
+
+def test_number_regex_union_of_ranges() -> None:
+    compiled = re.compile(number_regex((0, 4), (6, 9), (11, None)) or "")
+    assert [x for x in range(200) if compiled.search(str(x))] == [x for x in range(200) if x not in (5, 10)]

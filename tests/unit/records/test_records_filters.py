@@ -37,6 +37,8 @@ def test_in_lists_become_anchored_regex_alternations() -> None:
         ("speed<=30", ["30", "3"], ["31", "300"]),
         ("speed=0", ["0", "00"], ["10", "100"]),
         ("speed in 10,20", ["10", "20", "010"], ["1", "100", "200"]),
+        ("speed!=5", ["0", "4", "6", "50", "050"], ["5", "05", "fast", ""]),
+        ("speed not in 0,10", ["1", "9", "11", "100"], ["0", "00", "10", "010", "x"]),
     ],
 )
 def test_numeric_conditions_become_exact_regexes(condition: str, inside: list[str], outside: list[str]) -> None:
