@@ -165,7 +165,26 @@ def ddl_files(settings: Settings | None = None) -> list[str]:
     return [f"ddl/{p.stem}" for p in sorted(base.glob("*.sql"))]
 
 
-def create_tables(conn: Any, settings: Settings | None = None) -> None:
-    """Create every lake table and mart that does not exist yet (idempotent)."""
+_CREATE = re.compile(r"CREATE\s+(?:EXTERNAL\s+)?TABLE\s+IF\s+NOT\s+EXISTS\s+`?(\w+)`?", re.IGNORECASE)
+
+
+def create_tables(conn: Any, settings: Settings | None = None) -> list[str]:
+    """Create every lake table and mart that does not exist yet; returns the tables created.
+
+    One ``SHOW TABLES`` first: ten ``CREATE ... IF NOT EXISTS`` cost seconds each on a busy metastore.
+    """
     s = settings or get_settings()
-    execute(conn, [stmt for name in ddl_files(s) for stmt in load(name, {}, s)])
+    existing = {str(row[-2] if len(row) > 2 else row[0]).lower() for row in execute(conn, ["SHOW TABLES"]).rows}
+    created: list[str] = []
+    statements: list[str] = []
+    for name in ddl_files(s):
+        for stmt in load(name, {}, s):
+            m = _CREATE.search(stmt)
+            if m and m.group(1).lower() in existing:
+                continue
+            statements.append(stmt)
+            if m:
+                created.append(m.group(1))
+    if statements:
+        execute(conn, statements)
+    return created
