@@ -408,7 +408,14 @@ class StreamProcessor:
         stored = {f"{self.topic}:{p}": floors[p] for p in changed if p in floors}
         if stored:
             self.redis.write([], floors=stored)
-        self.consumer.commit(offsets=[TopicPartition(self.topic, p, o) for p, o in changed.items()], asynchronous=False)
+        try:
+            self.consumer.commit(
+                offsets=[TopicPartition(self.topic, p, o) for p, o in changed.items()], asynchronous=False
+            )
+        except KafkaException as exc:
+            # e.g. a rebalance in progress; never fatal: the next owner simply replays a bit more
+            log.warning("offset commit failed (%s); the next owner replays from the previous commit", exc)
+            return
         self.committed.update(changed)
 
     # --- health --------------------------------------------------------------------------------

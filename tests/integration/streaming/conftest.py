@@ -53,7 +53,16 @@ def run_processor() -> Iterator[Callable[..., StreamProcessor]]:
 
     def start(settings: Settings, **config: object) -> StreamProcessor:
         proc = StreamProcessor(settings, ProcessorConfig(**config))
-        thread = threading.Thread(target=proc.run, daemon=True)
+        proc.error = None  # type: ignore[attr-defined]
+
+        def body() -> None:
+            try:
+                proc.run()
+            except BaseException as exc:  # surfaced by the test via proc.error
+                proc.error = exc  # type: ignore[attr-defined]
+                raise
+
+        thread = threading.Thread(target=body, daemon=True)
         thread.start()
         proc.thread = thread  # type: ignore[attr-defined]
         started.append((proc, thread))
@@ -63,6 +72,9 @@ def run_processor() -> Iterator[Callable[..., StreamProcessor]]:
     for proc, thread in started:
         proc.stop()
         thread.join(60)
+    errors = [proc.error for proc, _ in started if proc.error is not None]  # type: ignore[attr-defined]
+    if errors:
+        raise errors[0]
 
 
 @pytest.fixture
