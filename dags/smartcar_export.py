@@ -5,9 +5,11 @@ Runs when both marts have been rebuilt (assets `managed_smartcar_symptom_info` a
 `managed_smartcar_emergency_check_info`), for the business dates their events list; a manual run
 takes the dates from the `working_day` param (comma-separated `yyyyMMdd`).
 
-1. **validate_marts**: Great Expectations on Spark for the two marts and their inputs (status and
-   drive marts). A report newer than the data is reused. A critical failure fails the task and the
-   export does not run; the failure is notified and its Data Docs are one click away (extra link).
+1. **validate_marts**: Great Expectations on Spark for the status mart (the input of the emergency
+   checks) and the two exported marts; the symptom suite reconciles against the drive mart. A report
+   newer than the data is reused (the batch DAGs validate after each build). A critical failure
+   fails the task and the export does not run; the failure is notified and its Data Docs are one
+   click away (extra link "Data Docs").
 2. **export_marts**: per date and mart, delete the date then insert in chunks, in one transaction,
    into `smartcar_symptom_info` / `smartcar_emergency_check_info` of the database of
    `SMARTCAR_EXPORT_DB_URL` (tables created and evolved by alembic). Re-running a date changes
@@ -23,7 +25,7 @@ from airflow.sdk import Param, dag, task
 from smartcar_quality import validation_task
 
 from smartcar.notifications import SmartcarNotifier
-from smartcar.warehouse.assets import DRIVE_MART, EMERGENCY_MART, STATUS_MART, SYMPTOM_MART
+from smartcar.warehouse.assets import EMERGENCY_MART, STATUS_MART, SYMPTOM_MART
 from smartcar.warehouse.run_dates import run_dates
 
 DEFAULT_ARGS = {
@@ -58,7 +60,7 @@ def smartcar_export() -> None:
 
     days = working_days()
     gate = validation_task(
-        [STATUS_MART.name, DRIVE_MART.name, SYMPTOM_MART.name, EMERGENCY_MART.name],
+        [STATUS_MART.name, SYMPTOM_MART.name, EMERGENCY_MART.name],
         dates=days,
         reuse=True,
         task_id="validate_marts",

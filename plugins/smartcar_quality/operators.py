@@ -47,7 +47,8 @@ class DataQualityOperator(BaseOperator):
     """Validate ``tables`` for ``dates`` (templated; a list from an upstream task's XCom works too).
 
     With ``reuse=True`` a report newer than the data is reused instead of validating again (the
-    export DAG gates on the batch DAGs' checks that way).
+    export DAG gates on the batch DAGs' checks that way). ``fail_fast`` stops at the first critical
+    failure: everything downstream is blocked anyway, and each check costs Spark time.
     """
 
     template_fields: Sequence[str] = ("dates",)
@@ -60,12 +61,14 @@ class DataQualityOperator(BaseOperator):
         tables: str | Sequence[str],
         dates: Any = "{{ ds_nodash }}",
         reuse: bool = False,
+        fail_fast: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.tables = [tables] if isinstance(tables, str) else list(tables)
         self.dates = dates
         self.reuse = reuse
+        self.fail_fast = fail_fast
 
     def execute(self, context: Any) -> list[dict[str, Any]]:
         from smartcar.notifications import SmartcarNotifier
@@ -73,8 +76,8 @@ class DataQualityOperator(BaseOperator):
 
         dates = _as_dates(self.dates) or [None]
         reports, failed = [], []
-        for table in self.tables:
-            for date in dates:
+        for date in dates:
+            for table in self.tables:
                 try:
                     report = ensure_valid(table, date) if self.reuse else check(table, date)
                 except QualityError as exc:
@@ -93,6 +96,10 @@ class DataQualityOperator(BaseOperator):
                 reports.append(
                     {"table": report.table, "date": report.date, "status": report.status, "docs_page": report.docs_page}
                 )
+                if failed and self.fail_fast:
+                    break
+            if failed and self.fail_fast:
+                break
         if failed:
             names = ", ".join(f"{r.table} {r.date}" for r in failed)
             raise AirflowFailException(f"critical data-quality failure: {names}")

@@ -135,8 +135,12 @@ def validate(table: str, date: str | None, settings: Settings | None = None) -> 
             # pass 2 collects the counts and samples. Same run id: pass 2 replaces pass 1's result.
             outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
             if not outcome.success:
-                checkpoint.result_format = "BASIC"
-                outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+                details = context.checkpoints.add_or_update(
+                    gx.Checkpoint(
+                        name=f"{spec.name}__details", validation_definitions=[definition], result_format="BASIC"
+                    )
+                )
+                outcome = details.run(batch_parameters={"dataframe": frame}, run_id=run_id)
             identifier, result = next(iter(outcome.run_results.items()))
             context.build_data_docs(resource_identifiers=[identifier])
             site = docs_site_dir(s)

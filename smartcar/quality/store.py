@@ -67,7 +67,9 @@ class QualityReport:
         lines = [head]
         for f in self.failures:
             col = f" {f.column}" if f.column else ""
-            lines.append(f"  [{f.severity}] {f.expectation}{col}: {f.notes} (observed {f.observed!r})")
+            seen = f"observed {f.observed!r}" if f.observed is not None else f"{f.unexpected_count} unexpected"
+            sample = f", e.g. {', '.join(f.sample[:5])}" if f.sample else ""
+            lines.append(f"  [{f.severity}] {f.expectation}{col}: {f.notes} ({seen}{sample})")
         return "\n".join(lines)
 
 
