@@ -231,6 +231,8 @@ class StreamProcessor:
                 self._publish_health(0, 1.0, stopping=True)
             finally:
                 self.consumer.close()
+                self.producer.flush(10)
+                self.producer = None  # type: ignore[assignment]  # drop librdkafka's threads now
                 if self.hbase is not None:
                     self.hbase.close()
                 gc.set_threshold(*gc_thresholds)

@@ -57,7 +57,10 @@ def test_scripted_stream_end_to_end(stream_settings, run_processor, wait_for):
         "P0002-20200401000028",
         "P0002-20200401000158",
     ]
+    assert alerts_store.speeding_cars("20200401", s) == alerts_store.speeding_cars("20200401", s)  # not destructive
     assert redis_client(s).ttl("20200401") > 6 * 24 * 3600
+    latest = {r["id"] for r in alerts_store.latest_alerts(10_000, s)}
+    assert {"speeding:P0001:20200401000030", "speeding:P0002:20200401000000"} <= latest
     # the richer record names the car, window bounds, average and rule version
     records = alerts_store.alerts_for_car("P0002", s)
     assert [(r["window_start"], r["window_end"], r["value"], r["rule"], r["rule_version"]) for r in records] == [
