@@ -131,6 +131,11 @@ class TableInfo:
         """Cache: column as sent in a put -> stored column name, for columns of existing families."""
         return {}
 
+    @functools.cached_property
+    def pickle_ops(self) -> dict[bytes, bytes]:
+        """Cache: stored column -> its pickle opcodes as a dict key (see ``_new_row_bytes``)."""
+        return {}
+
     def learn_put_column(self, column: bytes) -> None:
         family, sep, _ = column.partition(b":")
         if family in self.max_versions and len(self.put_columns) < 100_000:
@@ -319,25 +324,64 @@ def apply_mutations(row: Row, table: TableInfo, mutations: Iterable[tuple[bool, 
     return row
 
 
-def _new_row(muts: list, ts: int, table: TableInfo) -> Row | None:
-    """Row made by puts alone on a row that did not exist, or None to take the general path."""
+_PICKLE_BYTES = [b"C" + bytes((n,)) for n in range(256)]
+"""Pickle's SHORT_BINBYTES opcode with its length byte, by length."""
+
+
+def _pickle_bytes_head(data: bytes) -> bytes:
+    n = len(data)
+    return _PICKLE_BYTES[n] if n < 256 else b"B" + n.to_bytes(4, "little")
+
+
+def _pickle_ts(ts: int) -> bytes:
+    """Pickle's LONG1 opcode for a timestamp (any signed 64-bit value)."""
+    return b"\x8a\x08" + ts.to_bytes(8, "little", signed=True)
+
+
+def _new_row_bytes(muts: list, ts_ops: bytes, table: TableInfo) -> bytes | None:
+    """Stored bytes of a row made by puts alone on a row that did not exist, or None to take the
+    general path (deletes, a column twice, an unknown family).
+
+    Writes the pickle opcodes of ``{column: [(ts, value)], ...}`` directly: same bytes on load as
+    :func:`encode_row` of that dict (minus pickle's memo), for half the CPU of building the dict
+    and pickling it. ``ts_ops`` is :func:`_pickle_ts` of the request timestamp.
+    """
     known = table.put_columns
     try:
-        row: Row = {known[m.column]: [(ts, m.value or b"")] for m in muts if not m.isDelete}
+        pairs = [(known[m.column], m.value) for m in muts if not m.isDelete]
     except KeyError:
         for m in muts:
             table.learn_put_column(m.column)
         try:
-            row = {known[m.column]: [(ts, m.value or b"")] for m in muts if not m.isDelete}
+            pairs = [(known[m.column], m.value) for m in muts if not m.isDelete]
         except KeyError:
             return None  # unknown family: the general path raises the proper error
-    if len(row) != len(muts):
-        return None  # deletes, or the same column twice
-    if len(row) > 1:
-        if table.bytes_order:
-            return dict(sorted(row.items()))
-        return dict(sorted(row.items(), key=lambda kv: column_order(kv[0])))
-    return row
+    if len(pairs) != len(muts):
+        return None
+    if len(pairs) > 1:
+        if len({c for c, _ in pairs}) != len(pairs):
+            return None
+        pairs.sort(key=_first if table.bytes_order else _first_column_order)
+    ops = table.pickle_ops
+    parts = [b"\x80\x05}("]  # PROTO 5, EMPTY_DICT, MARK
+    extend = parts.extend
+    for column, value in pairs:
+        op = ops.get(column)
+        if op is None:
+            op = ops[column] = _pickle_bytes_head(column) + column + b"]"  # key, EMPTY_LIST
+        if value is None:
+            value = b""
+        extend((op, ts_ops, _pickle_bytes_head(value), value, b"\x86a"))  # TUPLE2, APPEND
+    parts.append(b"u.")  # SETITEMS, STOP
+    return b"".join(parts)
+
+
+def _first(pair: tuple[bytes, object]) -> bytes:
+    return pair[0]
+
+
+def _first_column_order(pair: tuple[bytes, object]) -> tuple[bytes, bytes]:
+    return column_order(pair[0])
 
 
 def _resolve(muts: list, ts: int, puts_first: bool) -> list[tuple[bool, bytes, bytes, int]]:
@@ -475,6 +519,7 @@ class Store:
         prefix = table.prefix
         keys = [prefix + r for r in grouped]
         dumps = encode_row
+        ts_ops = b"" if ts is None else _pickle_ts(ts)
         with self.lock:
             current = self.db[keys]
             batch = WriteBatch(raw_mode=True)
@@ -482,11 +527,10 @@ class Store:
                 if ts is None:
                     resolved = muts
                 else:
-                    if data is None:
-                        row = _new_row(muts, ts, table)
-                        if row is not None:
-                            if row:
-                                batch.put(key, dumps(row))
+                    if data is None and muts:
+                        new = _new_row_bytes(muts, ts_ops, table)
+                        if new is not None:
+                            batch.put(key, new)
                             continue
                     resolved = _resolve(muts, ts, puts_first)
                 row = apply_mutations({} if data is None else decode_row(data), table, resolved)
