@@ -51,10 +51,12 @@ log = logging.getLogger(__name__)
 def smartcar_stream_supervisor():
     @task(execution_timeout=timedelta(hours=2))
     def supervise(params: dict | None = None) -> dict:
+        from smartcar.notifications import StallWatch
         from smartcar.stream_health import read_health
         from streaming.supervisor import supervise as run
 
         p = params or {}
+        watch = StallWatch()  # notifies (log, webhook, e-mail) once per stall episode
 
         def tick(report) -> None:
             health = read_health()
@@ -68,6 +70,7 @@ def smartcar_stream_supervisor():
                 health["alerts"],
                 report.crashes,
             )
+            watch.observe(health)
 
         report = run(duration_s=float(p.get("run_seconds", 600)), instances=int(p.get("instances", 1)), on_tick=tick)
         return report.as_dict()

@@ -104,3 +104,35 @@ def notify_stream_stalled(health: dict[str, Any]) -> list[str]:
     """The stream processor stopped (no live instance) or stopped making progress while lag grows."""
     brief = {k: health.get(k) for k in ("alive", "instances", "lag", "events_per_s", "dead_letters", "last_heartbeat")}
     return deliver("Stream processor stalled", json.dumps(brief, default=str), brief)
+
+
+class StallWatch:
+    """Notifies once per episode when the stream stops: no live processor, or lag but no progress.
+
+    Feed it :func:`smartcar.stream_health.read_health` results periodically (the supervisor's tick);
+    ``patience`` consecutive stalled observations open an episode, a healthy one closes it.
+    """
+
+    def __init__(self, patience: int = 2) -> None:
+        self.patience = patience
+        self.strikes = 0
+        self.notified = False
+        self._last_processed: int | None = None
+
+    def stalled(self, health: dict[str, Any]) -> bool:
+        processed = int(health.get("processed") or 0)
+        no_progress = self._last_processed is not None and processed <= self._last_processed
+        self._last_processed = processed
+        return not health.get("alive") or (no_progress and int(health.get("lag") or 0) > 0)
+
+    def observe(self, health: dict[str, Any]) -> bool:
+        """Record one observation; returns True when it sent a notification."""
+        if not self.stalled(health):
+            self.strikes, self.notified = 0, False
+            return False
+        self.strikes += 1
+        if self.strikes >= self.patience and not self.notified:
+            self.notified = True
+            notify_stream_stalled(health)
+            return True
+        return False

@@ -80,3 +80,18 @@ def test_notifier_logs_and_posts_to_the_webhook(tmp_path: Path, monkeypatch) -> 
         server.shutdown()
         logging.getLogger("smartcar.notifications").removeHandler(collector)
         get_settings.cache_clear()
+
+
+def test_stall_watch_notifies_once_per_episode() -> None:
+    from smartcar.notifications import StallWatch
+
+    watch = StallWatch(patience=2)
+    healthy = [{"alive": True, "lag": 5, "processed": n} for n in (100, 200, 300)]
+    assert [watch.observe(h) for h in healthy] == [False, False, False]
+    stuck = {"alive": True, "lag": 5000, "processed": 300}
+    assert [watch.observe(stuck) for _ in range(4)] == [False, True, False, False]  # lag grows, nothing processed
+    assert watch.observe({"alive": True, "lag": 10, "processed": 900}) is False  # recovered: episode closed
+    dead = {"alive": False, "lag": 0, "processed": 0}
+    assert [watch.observe(dead) for _ in range(3)] == [False, True, False]
+    idle = {"alive": True, "lag": 0, "processed": 0}
+    assert [watch.observe(idle) for _ in range(3)] == [False, False, False]  # no input is not a stall
