@@ -120,11 +120,11 @@ class HbaseThriftServer:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))
+        self.sock.listen(128)  # clients may connect (and queue) as soon as the constructor returns
         self.address = self.sock.getsockname()
         self.closed = threading.Event()
 
     def serve_forever(self) -> None:
-        self.sock.listen(128)
         log.info("HBase Thrift1 server listening on %s:%d (data in %s)", *self.address, self.store.db.path())
         while not self.closed.is_set():
             try:

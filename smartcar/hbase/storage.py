@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from rocksdict import Options, Rdict, ReadOptions, WriteBatch, WriteOptions
+from rocksdict import BlockBasedOptions, Options, Rdict, ReadOptions, WriteBatch, WriteOptions
 
 FOREVER = 2_147_483_647
 """HBase's ``HConstants.FOREVER``: a TTL that never expires (seconds)."""
@@ -398,6 +398,14 @@ class Store:
         options = Options(raw_mode=True)
         options.create_if_missing(True)
         options.increase_parallelism(2)
+        # Every put reads its rows first (to merge versions); nearly all are new rows. Bloom
+        # filters (SST files and memtable) answer "absent" without touching data blocks:
+        # a 1000-key multi-get of new rows at 300k stored rows, 4.7 -> 0.6 us per key.
+        table_options = BlockBasedOptions()
+        table_options.set_bloom_filter(10, False)
+        options.set_block_based_table_factory(table_options)
+        options.set_memtable_whole_key_filtering(True)
+        options.set_memtable_prefix_bloom_ratio(0.1)
         self.db = Rdict(str(path), options)
         self.sync = sync
         self.write_options = WriteOptions()
