@@ -54,9 +54,18 @@ def overview() -> str:
     return page("Smart-car platform", body)
 
 
+def _epoch(value: object) -> object:
+    """Epoch seconds (as Redis keeps them) -> UTC datetime for display."""
+    try:
+        return dt.datetime.fromtimestamp(float(value), dt.UTC).replace(tzinfo=None)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return value
+
+
 def _alert_rows(alerts: list[dict[str, Any]]) -> list[list[object]]:
     rows = []
     for a in alerts:
+        a = {**a, "detected_at": _epoch(a.get("detected_at"))}
         car = a.get("car") or a.get("car_number") or ""
         row: list[object] = [a.get(c) for c in ALERT_COLUMNS]
         if car:
@@ -126,7 +135,14 @@ def stream() -> str:
         + "<h2>Instances</h2>"
         + table(
             ["instance", "alive", *keys],
-            [[d.get("instance"), d.get("alive"), *(d.get(k) for k in keys)] for d in details],
+            [
+                [
+                    d.get("instance"),
+                    d.get("alive"),
+                    *(_epoch(d[k]) if k == "last_heartbeat" else d.get(k) for k in keys),
+                ]
+                for d in details
+            ],
         )
     )
     return page("Stream processor health", body)
