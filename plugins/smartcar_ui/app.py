@@ -177,7 +177,7 @@ def quality_index() -> str:
     if failing:
         body += "<h2>Failed and warning expectations</h2>"
         body += table(
-            ["date", "table", "severity", "expectation", "column", "unexpected", "sample", "rule"],
+            ["date", "table", "severity", "expectation", "column", "observed", "unexpected", "sample", "rule"],
             [
                 [
                     d,
@@ -185,6 +185,7 @@ def quality_index() -> str:
                     f.severity,
                     f.expectation,
                     f.column,
+                    f.observed,
                     f.unexpected_count,
                     ", ".join(f.sample[:5]),
                     f.notes,
