@@ -45,7 +45,11 @@ def runs(airflow_home, postgres_service):
     for day in (CLEAN, BAD):
         logical = dt.datetime.strptime(day, "%Y%m%d").replace(tzinfo=dt.UTC)
         out[day] = dag.test(logical_date=logical, run_conf={"working_day": day})
-    return out, export_engine()
+    yield out, export_engine()
+    from smartcar.quality.frames import spark_session
+
+    spark_session().stop()  # the JVM would otherwise outlive the module (and log at interpreter exit)
+    spark_session.cache_clear()
 
 
 def test_clean_batch_passes_and_exports(runs) -> None:
