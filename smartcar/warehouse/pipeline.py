@@ -82,7 +82,7 @@ def build_status_mart(wrk_date: str, conn: Any = None) -> list[str]:
         return status_biz_dates(wrk_date, c)
 
 
-def copy_drive_from_hbase(day: str, conn: Any = None, workers: int = 4) -> int:
+def copy_drive_from_hbase(day: str, conn: Any = None, workers: int = 2) -> int:
     """HBase ``DriverCarInfo`` rows of ``day`` -> ``SmartCar_Drive_Info_2`` partition; returns the row count."""
     from smartcar.warehouse.hbase_copy import copy_day
 
