@@ -82,7 +82,19 @@ def _result(row: bytes, cells: list[storage.Cell], sort_columns: bool) -> object
 
 
 _I32 = struct.Struct(">i").pack
-_I64 = struct.Struct(">q").pack
+_TS_END = struct.Struct(">bhqb").pack
+"""A TCell's ``timestamp`` field (type i64, id 2), its value and the struct's stop byte."""
+_COLUMN_HEADS: dict[bytes, bytes] = {}
+"""Cache: column -> its map-key encoding plus the header of the TCell's ``value`` field."""
+
+
+def _column_head(column: bytes) -> bytes:
+    head = _COLUMN_HEADS.get(column)
+    if head is None:
+        head = _I32(len(column)) + column + b"\x0b\x00\x01"
+        if len(_COLUMN_HEADS) < 100_000:
+            _COLUMN_HEADS[column] = head
+    return head
 
 
 def encode_row_result(row: bytes, stored: Row) -> bytes:
@@ -93,11 +105,13 @@ def encode_row_result(row: bytes, stored: Row) -> bytes:
     """
     parts = [b"\x0b\x00\x01", _I32(len(row)), row, b"\x0d\x00\x02\x0b\x0c", _I32(len(stored))]
     extend = parts.extend
+    heads = _COLUMN_HEADS
+    last_ts, ts_end = None, b""
     for column, versions in stored.items():
         ts, value = versions[0]
-        extend(
-            (_I32(len(column)), column, b"\x0b\x00\x01", _I32(len(value)), value, b"\x0a\x00\x02", _I64(ts), b"\x00")
-        )
+        if ts != last_ts:  # the cells of a row mostly share their put's timestamp
+            last_ts, ts_end = ts, _TS_END(10, 2, ts, 0)
+        extend((heads.get(column) or _column_head(column), _I32(len(value)), value, ts_end))
     parts.append(b"\x00")
     return b"".join(parts)
 
@@ -107,9 +121,7 @@ def encode_cells(row: bytes, cells: list[storage.Cell], sort_columns: bool = Fal
     parts = [b"\x0b\x00\x01", _I32(len(row)), row, b"\x0d\x00\x02\x0b\x0c", _I32(len(cells))]
     extend = parts.extend
     for column, ts, value in cells:
-        extend(
-            (_I32(len(column)), column, b"\x0b\x00\x01", _I32(len(value)), value, b"\x0a\x00\x02", _I64(ts), b"\x00")
-        )
+        extend((_column_head(column), _I32(len(value)), value, _TS_END(10, 2, ts, 0)))
     parts.append(b"\x00")
     return b"".join(parts)
 
