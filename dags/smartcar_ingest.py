@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
+from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import BUYLIST_LANDED, MASTER_LANDED, MASTER_OVER18, STATUS_LANDED
@@ -71,9 +72,9 @@ def smartcar_ingest() -> None:
 
     report = ingest_spool()
     create_tables() >> report
-    register_status_partition(report)
+    validation_task(STATUS_LANDED.name, dates=register_status_partition(report))
     publish_buylist(report)
-    build_master_over18(report)
+    build_master_over18(report) >> validation_task([MASTER_LANDED.name, MASTER_OVER18.name], dates="")
 
 
 dag = smartcar_ingest()

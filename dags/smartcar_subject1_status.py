@@ -16,6 +16,7 @@ Emits `managed_smartcar_status_info` with `extra.biz_dates`.
 from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
+from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import STATUS_LANDED, STATUS_MART
@@ -48,7 +49,7 @@ def smartcar_subject1_status() -> None:
         return sorted(biz_dates)
 
     dates = upstream_gate(STATUS_LANDED, "wrk_date")(load_dates())
-    build_status_mart(dates)
+    validation_task(STATUS_MART.name, dates=build_status_mart(dates))
 
 
 dag = smartcar_subject1_status()

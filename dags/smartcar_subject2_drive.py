@@ -15,6 +15,7 @@ Backfill any range of dates whose driving events are still in HBase. Emits
 from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
+from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import DRIVE_INFO_2, DRIVE_MART, MASTER_OVER18
@@ -57,7 +58,9 @@ def smartcar_subject2_drive() -> None:
 
     days = working_days()
     create_tables() >> days
-    copy_drive_from_hbase(days) >> build_drive_mart(days)
+    copied, built = copy_drive_from_hbase(days), build_drive_mart(days)
+    copied >> validation_task(DRIVE_INFO_2.name, dates=days) >> built
+    validation_task(DRIVE_MART.name, dates=built)
 
 
 dag = smartcar_subject2_drive()

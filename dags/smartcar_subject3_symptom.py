@@ -15,6 +15,7 @@ Emits `managed_smartcar_symptom_info` with `extra.biz_dates`.
 from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
+from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import DRIVE_MART, SYMPTOM_MART
@@ -46,7 +47,7 @@ def smartcar_subject3_symptom() -> None:
         outlet_events[SYMPTOM_MART].extra = {"biz_dates": days}
         return days
 
-    build_symptom_mart(upstream_gate(DRIVE_MART, "biz_dates")(working_days()))
+    validation_task(SYMPTOM_MART.name, dates=build_symptom_mart(upstream_gate(DRIVE_MART, "biz_dates")(working_days())))
 
 
 dag = smartcar_subject3_symptom()

@@ -14,6 +14,7 @@ produced it. Param `working_day` overrides the dates. Emits `managed_smartcar_em
 from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
+from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import EMERGENCY_MART, STATUS_MART
@@ -44,7 +45,8 @@ def smartcar_subject4_emergency() -> None:
         outlet_events[EMERGENCY_MART].extra = {"biz_dates": days}
         return days
 
-    build_emergency_mart(upstream_gate(STATUS_MART, "biz_dates")(working_days()))
+    built = build_emergency_mart(upstream_gate(STATUS_MART, "biz_dates")(working_days()))
+    validation_task(EMERGENCY_MART.name, dates=built)
 
 
 dag = smartcar_subject4_emergency()

@@ -11,6 +11,7 @@ with `extra.biz_months`.
 from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
+from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import BUYLIST_LANDED, BUYLIST_MART, MASTER_OVER18
@@ -41,7 +42,7 @@ def smartcar_subject5_buylist() -> None:
         outlet_events[BUYLIST_MART].extra = {"biz_months": months}
         return months
 
-    build_buylist_mart(months())
+    validation_task(BUYLIST_MART.name, dates=build_buylist_mart(months()))
 
 
 dag = smartcar_subject5_buylist()
