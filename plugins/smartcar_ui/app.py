@@ -163,7 +163,14 @@ def quality_index() -> str:
             if r is None:
                 row.append(None)
                 continue
-            row.append(link(f"{PREFIX}/quality/report/{t}/{date}", f"{r.status} {r.successful}/{r.evaluated}"))
+            row.append(
+                Raw(
+                    link(f"{PREFIX}/quality/report/{t}/{date}", f"{r.status} {r.successful}/{r.evaluated}")
+                    + " ("
+                    + link(f"{PREFIX}/quality/history/{t}/{date}", "history")
+                    + ")"
+                )
+            )
             worst = (
                 "failed" if "failed" in (worst, r.status) else ("warning" if "warning" in (worst, r.status) else worst)
             )
@@ -195,6 +202,28 @@ def quality_index() -> str:
             ],
         )
     return page("Data quality", body)
+
+
+@app.get("/quality/history/{table_name}/{date}", response_class=HTMLResponse)
+def quality_history(table_name: str, date: str) -> str:
+    from smartcar.quality.store import history
+
+    runs = list(reversed(history(table_name, date)))
+    rows = [
+        [
+            r.run_time,
+            r.status,
+            f"{r.successful}/{r.evaluated}",
+            r.rows,
+            r.seconds,
+            ", ".join(f"{f.expectation} {f.column or ''}".strip() for f in r.failures) or None,
+            link(f"{PREFIX}/quality/docs/{r.docs_page}", "Data Docs") if r.docs_page else None,
+        ]
+        for r in runs
+    ]
+    body = table(["run (UTC)", "status", "passed", "rows", "seconds", "failed expectations", "report"], rows,
+                 [r.status for r in runs])  # fmt: skip
+    return page(f"Quality history: {table_name} {date}", body)
 
 
 @app.get("/quality/report/{table_name}/{date}")

@@ -144,6 +144,10 @@ def test_quality_index_and_data_docs_report(page) -> None:
     text = page.locator("body").inner_text()
     assert GOOD in text and BAD in text and "failed" in text and "tire_fl" in text
     _shot(page, "03-quality-index")
+    page.goto(f"/smartcar/quality/history/managed_smartcar_status_info/{BAD}")
+    history = page.locator("body").inner_text()
+    assert "failed\t48/52" in history and "expect_column_values_to_be_between tire_fl" in history
+    page.goto("/smartcar/quality/")
     page.locator(f"a[href='/smartcar/quality/report/managed_smartcar_status_info/{BAD}']").first.click()
     page.wait_for_load_state("networkidle")
     assert "/smartcar/quality/docs/validations/managed_smartcar_status_info/" in page.url
