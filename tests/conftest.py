@@ -138,6 +138,26 @@ def airflow_home() -> Iterator[object]:
     yield settings
 
 
+@pytest.fixture(scope="module")
+def private_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Point ``SMARTCAR_WAREHOUSE_URI`` of this process at a fresh directory for one test module.
+
+    For tests that write hand-made partitions by path (quality samples): in the session's warehouse
+    those directories would collide with the managed tables other tests create through HiveServer2.
+    """
+    from smartcar.settings import get_settings
+
+    previous = os.environ.get("SMARTCAR_WAREHOUSE_URI")
+    os.environ["SMARTCAR_WAREHOUSE_URI"] = tmp_path_factory.mktemp("warehouse").as_uri()
+    get_settings.cache_clear()
+    yield
+    if previous is None:
+        os.environ.pop("SMARTCAR_WAREHOUSE_URI", None)
+    else:
+        os.environ["SMARTCAR_WAREHOUSE_URI"] = previous
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def smartcar_cli():
     """Run ``smartcar ARGS`` in a child process with this session's environment."""

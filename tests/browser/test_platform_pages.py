@@ -36,7 +36,9 @@ TODAY = dt.datetime.now(dt.UTC).strftime("%Y%m%d")
 
 
 @pytest.fixture(scope="module")
-def platform_data(airflow_service: Settings, redis_service: Settings, postgres_service: Settings) -> Settings:
+def platform_data(
+    private_warehouse: None, airflow_service: Settings, redis_service: Settings, postgres_service: Settings
+) -> Settings:
     """Quality reports (one clean, one failed), an export, speeding alerts and a stream heartbeat."""
     from smartcar import stream_health
     from smartcar.export.loader import export_date

@@ -25,8 +25,22 @@ def _writer(endpoint, table_name: str, worker: int, rows: int, incs: int, errors
         errors.append(repr(exc))
 
 
+class _PlainEndpoint:
+    """What a spawned worker gets: conftest classes cannot be pickled by name in a full-suite run
+    (several ``conftest`` modules share that name)."""
+
+    def __init__(self, host: str, port: int, transport: str, protocol: str) -> None:
+        self.host, self.port, self.transport, self.protocol = host, port, transport, protocol
+
+    def connect(self, **kwargs: object) -> happybase.Connection:
+        return happybase.Connection(
+            self.host, self.port, transport=self.transport, protocol=self.protocol, timeout=30_000, **kwargs
+        )
+
+
 def _process_writer(args: tuple) -> None:
-    endpoint, table_name, worker, rows, incs = args
+    address, table_name, worker, rows, incs = args
+    endpoint = _PlainEndpoint(*address)
     errors: list = []
     _writer(endpoint, table_name, worker, rows, incs, errors)
     if errors:
@@ -72,7 +86,8 @@ def test_concurrent_threads(endpoint, table: happybase.Table) -> None:
 def test_concurrent_processes(endpoint, table: happybase.Table) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(3) as pool:
-        pool.map(_process_writer, [(endpoint, table.name.decode(), w, 500, 30) for w in range(3)])
+        address = (endpoint.host, endpoint.port, endpoint.transport, endpoint.protocol)
+        pool.map(_process_writer, [(address, table.name.decode(), w, 500, 30) for w in range(3)])
     _check(table, 3, 500, 30)
 
 

@@ -35,7 +35,7 @@ def _states(run) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def runs(airflow_home, postgres_service):
+def runs(private_warehouse, airflow_home, postgres_service):
     from smartcar.clients import export_engine
 
     write_sample_day(CLEAN)
