@@ -29,9 +29,12 @@ from simulator.cars import SimulatorError
 
 
 def new_run_id() -> str:
-    """``20261122T023000123-1a2b``: sortable by start time, unique per run."""
+    """``20261122T023000123-1a2b3c4d``: sortable by start time, unique per run.
+
+    32 random bits: with 16 bits, 200 ids drawn in one millisecond collided about once in three runs.
+    """
     now = dt.datetime.now(dt.UTC)
-    return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}-{secrets.token_hex(2)}"
+    return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}-{secrets.token_hex(4)}"
 
 
 def ensure_directory(directory: str | Path) -> Path:

@@ -76,7 +76,7 @@ def test_every_fleet_car_joins_to_the_master() -> None:
 
 def test_buylist_matches_the_reference_format(tmp_path: Path) -> None:
     path = write_buylist(tmp_path, "202003", seed=0)
-    assert re.fullmatch(r"CarItemBuyList_202003_[\dT]+-[0-9a-f]{4}\.txt", path.name)
+    assert re.fullmatch(r"CarItemBuyList_202003_[\dT]+-[0-9a-f]{8}\.txt", path.name)
     ours = path.read_text("utf-8").splitlines()
     theirs = (REFERENCE / "CarItemBuyList_202003.txt").read_text("utf-8").splitlines()
     assert len(ours) == len(theirs) == 100_000
