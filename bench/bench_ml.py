@@ -19,8 +19,8 @@ import pyarrow.parquet as pq
 
 from simulator.master import master_rows
 from simulator.status_log import iter_status_lines
+from smartcar.layouts import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.ml import jobs
-from smartcar.quality.tables import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.settings import Settings
 
 REFERENCE_MASTER = Path(__file__).resolve().parents[2] / "shared" / "reference-data" / "CarMaster.txt"

@@ -23,20 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.cars import SECONDS_PER_DAY, Fleet, SimulatorError
+from smartcar.layouts import STATUS_COLUMNS
 
-COMPONENTS: tuple[str, ...] = (
-    "tire_fl",
-    "tire_fr",
-    "tire_bl",
-    "tire_br",
-    "light_fl",
-    "light_fr",
-    "light_bl",
-    "light_br",
-    "engine",
-    "break",
-    "battery",
-)
+COMPONENTS: tuple[str, ...] = STATUS_COLUMNS
 _ALIASES = {c.replace("_", ""): c for c in COMPONENTS} | {
     "brake": "break",
     "breakinfo": "break",

@@ -14,16 +14,9 @@ import re
 import time
 from typing import NamedTuple
 
-FIELD_NAMES: tuple[str, ...] = (
-    "date",
-    "car_number",
-    "speed_pedal",
-    "break_pedal",
-    "steer_angle",
-    "direct_light",
-    "speed",
-    "area_number",
-)
+from smartcar.layouts import DRIVING_FIELDS
+
+FIELD_NAMES: tuple[str, ...] = DRIVING_FIELDS
 """Field order of the line; equal to the HBase qualifiers of ``DriverCarInfo``."""
 
 NUMERIC_FIELDS = frozenset({"speed_pedal", "break_pedal", "speed"})

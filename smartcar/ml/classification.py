@@ -10,30 +10,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from smartcar.layouts import LIGHTS, TIRES
+
 if TYPE_CHECKING:
     from pyspark.ml import PipelineModel
     from pyspark.sql import DataFrame
 
 ABNORMAL = "비정상"
 NORMAL = "정상"
-FEATURES = (
-    "car_capacity",
-    "car_year",
-    "car_model_n",
-    "tire_fl",
-    "tire_fr",
-    "tire_bl",
-    "tire_br",
-    "light_fl",
-    "light_fr",
-    "light_bl",
-    "light_br",
-    "engine_n",
-    "break_n",
-    "battery",
-)
-NUMERIC = ("car_capacity", "car_year", "tire_fl", "tire_fr", "tire_bl", "tire_br", "battery")
-NUMERIC += ("light_fl", "light_fr", "light_bl", "light_br")
+FEATURES = ("car_capacity", "car_year", "car_model_n", *TIRES, *LIGHTS, "engine_n", "break_n", "battery")
+"""The book's 14-feature vector, in its order."""
+NUMERIC = ("car_capacity", "car_year", *TIRES, "battery", *LIGHTS)
 
 
 @dataclass

@@ -11,32 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from smartcar.layouts import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.settings import Settings, get_settings
 
-MASTER_COLUMNS: tuple[str, ...] = (
-    "car_number",
-    "sex",
-    "age",
-    "marriage",
-    "region",
-    "job",
-    "car_capacity",
-    "car_year",
-    "car_model",
-)
-STATUS_COLUMNS: tuple[str, ...] = (
-    "tire_fl",
-    "tire_fr",
-    "tire_bl",
-    "tire_br",
-    "light_fl",
-    "light_fr",
-    "light_bl",
-    "light_br",
-    "engine",
-    "break",
-    "battery",
-)
 DRIVE_COLUMNS: tuple[str, ...] = ("speed_pedal", "break_pedal", "steer_angle", "direct_light", "speed", "area_number")
 MASTER_NUMERIC = {"age": "int", "car_capacity": "int", "car_year": "int"}
 STATUS_NUMERIC = {c: "int" for c in ("tire_fl", "tire_fr", "tire_bl", "tire_br", "battery")}

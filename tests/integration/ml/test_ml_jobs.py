@@ -9,9 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from smartcar.layouts import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.ml import datasets, jobs, runs
 from smartcar.ml.classification import ABNORMAL, NORMAL
-from smartcar.quality.tables import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.settings import Settings
 
 pytestmark = pytest.mark.integration
