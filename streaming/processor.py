@@ -168,6 +168,15 @@ class StreamProcessor:
         # the next owner (maybe us) rebuilds the open windows by replay from these offsets.
         self._commit(force=True)
         self.engine.reset()
+        # librdkafka can keep a partition's pause flag across a rebalance: a partition we paused
+        # and get back later would then never be fetched again (seen as a processor that never
+        # drained its partition after another instance joined). Resume while we still own it.
+        paused = [tp for tp in partitions if tp.partition in self.paused]
+        if paused:
+            try:
+                consumer.resume(paused)
+            except KafkaException as exc:
+                log.warning("could not resume %s before revocation: %s", paused, exc)
         for tp in partitions:
             self.assigned.discard(tp.partition)
             self.buckets.pop(tp.partition, None)
