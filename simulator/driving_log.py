@@ -267,19 +267,12 @@ def write_driving_file(
     on_lines: Callable[[int], None] | None = None,
 ) -> Path:
     """Write a complete driving log (headers + records) atomically into ``directory``."""
-    from simulator.sinks import new_run_id, write_spool_chunks
+    from simulator.sinks import new_run_id, write_spool_lines
 
     gen = DrivingGenerator(date, cars, seed, incidents)
     name = final_name or driving_file_name(gen.date, run_id or new_run_id())
 
-    def chunks() -> Iterator[str]:
-        yield "\n".join(gen.headers()) + "\n"
-        for block in gen.line_blocks(minutes, start):
-            yield "\n".join(block) + "\n"
-            if on_lines:
-                on_lines(len(block))
-
-    return write_spool_chunks(chunks(), directory, name)
+    return write_spool_lines(gen.headers(), gen.line_blocks(minutes, start), directory, name, on_lines)
 
 
 __all__ = [

@@ -20,7 +20,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
@@ -48,6 +48,25 @@ def ensure_directory(directory: str | Path) -> Path:
     except OSError as exc:
         raise SimulatorError(f"directory {str(path)!r} is not writable: {exc.strerror or exc}") from None
     return path
+
+
+def write_spool_lines(
+    headers: Iterable[str],
+    blocks: Iterable[list[str]],
+    directory: str | Path,
+    final_name: str,
+    on_lines: Callable[[int], None] | None = None,
+) -> Path:
+    """Write header lines then blocks of record lines as one spool file, reporting progress per block."""
+
+    def chunks() -> Iterator[str]:
+        yield "".join(f"{h}\n" for h in headers)
+        for block in blocks:
+            yield "\n".join(block) + "\n"
+            if on_lines:
+                on_lines(len(block))
+
+    return write_spool_chunks(chunks(), directory, final_name)
 
 
 def write_spool_chunks(chunks: Iterable[str], directory: str | Path, final_name: str) -> Path:
