@@ -15,13 +15,13 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from smartcar.settings import Settings, get_settings
+from streaming.workload import isolated_settings
 
 
 @contextlib.contextmanager
@@ -54,21 +54,7 @@ def services() -> Iterator[Settings]:
 
 
 def isolated(s: Settings, partitions: int = 4) -> Settings:
-    from smartcar.kafka_topics import ensure_topics
-
-    tag = uuid.uuid4().hex[:8]
-    iso = s.model_copy(
-        update={
-            "kafka_topic": f"bench-{tag}",
-            "kafka_dead_letter_topic": f"bench-{tag}-dlq",
-            "kafka_consumer_group": f"bench-{tag}",
-            "hbase_table_prefix": f"b{tag}",
-            "kafka_partitions": partitions,
-            "kafka_retention_ms": 3_600_000,
-        }
-    )
-    ensure_topics({iso.kafka_topic: partitions, iso.kafka_dead_letter_topic: 1}, iso)
-    return iso
+    return isolated_settings(s, "bench", partitions)
 
 
 def regroup(s: Settings, suffix: str) -> Settings:

@@ -6,6 +6,7 @@ the random simulator cannot promise; :func:`scripted_lines` builds them from a s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 
 from confluent_kafka import Producer
@@ -84,3 +85,24 @@ def produce(
     if remaining or failed:
         raise RuntimeError(f"{remaining} undelivered, {len(failed)} failed: {failed[:3]}")
     return count
+
+
+def isolated_settings(settings: Settings, prefix: str, partitions: int) -> Settings:
+    """Settings with a fresh driving topic, dead-letter topic, consumer group and HBase table prefix.
+
+    Tests and benchmarks share one broker and one HBase server; this keeps their streams apart.
+    The topics are created (one hour retention) before returning.
+    """
+    tag = uuid.uuid4().hex[:8]
+    isolated = settings.model_copy(
+        update={
+            "kafka_topic": f"{prefix}-{tag}",
+            "kafka_dead_letter_topic": f"{prefix}-{tag}-dlq",
+            "kafka_consumer_group": f"{prefix}-{tag}",
+            "hbase_table_prefix": f"{prefix[0]}{tag}",
+            "kafka_partitions": partitions,
+            "kafka_retention_ms": 3_600_000,
+        }
+    )
+    ensure_topics({isolated.kafka_topic: partitions, isolated.kafka_dead_letter_topic: 1}, isolated)
+    return isolated

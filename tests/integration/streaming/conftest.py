@@ -5,32 +5,19 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from smartcar.kafka_topics import ensure_topics
 from smartcar.settings import Settings
 from streaming.processor import ProcessorConfig, StreamProcessor
+from streaming.workload import isolated_settings
 
 
 @pytest.fixture
 def stream_settings(kafka_service, redis_service, hbase_service) -> Settings:
     """Settings of this test only: fresh topic (2 partitions), dead-letter topic, group and HBase table prefix."""
-    tag = uuid.uuid4().hex[:8]
-    s = hbase_service.model_copy(
-        update={
-            "kafka_topic": f"drive-{tag}",
-            "kafka_dead_letter_topic": f"drive-{tag}-dlq",
-            "kafka_consumer_group": f"stream-{tag}",
-            "hbase_table_prefix": f"t{tag}",
-            "kafka_partitions": 2,
-            "kafka_retention_ms": 3_600_000,
-        }
-    )
-    ensure_topics({s.kafka_topic: 2, s.kafka_dead_letter_topic: 1}, s)
-    return s
+    return isolated_settings(hbase_service, "drive", partitions=2)
 
 
 @pytest.fixture
