@@ -16,21 +16,24 @@ if TYPE_CHECKING:
     import sqlalchemy
 
 
-def hbase_connection(settings: Settings | None = None, **kwargs: object) -> happybase.Connection:
-    """A happybase connection using the configured transport and protocol."""
-    import happybase
-
-    s = settings or get_settings()
+def _hbase_options(s: Settings) -> dict[str, object]:
+    """happybase options from the settings (transport and protocol must match the server's)."""
     options: dict[str, object] = {
         "host": s.hbase_host,
         "port": s.hbase_port,
         "transport": s.hbase_transport,
         "protocol": s.hbase_protocol,
-        "timeout": 60_000,
     }
     if s.hbase_table_prefix:
         options["table_prefix"] = s.hbase_table_prefix
-    options.update(kwargs)
+    return options
+
+
+def hbase_connection(settings: Settings | None = None, **kwargs: object) -> happybase.Connection:
+    """A happybase connection using the configured transport and protocol."""
+    import happybase
+
+    options = {**_hbase_options(settings or get_settings()), "timeout": 60_000, **kwargs}
     return happybase.Connection(**options)
 
 
@@ -38,16 +41,7 @@ def hbase_pool(size: int = 4, settings: Settings | None = None) -> happybase.Con
     """A thread-safe pool of happybase connections (for servers and multi-threaded tasks)."""
     import happybase
 
-    s = settings or get_settings()
-    options: dict[str, object] = {
-        "host": s.hbase_host,
-        "port": s.hbase_port,
-        "transport": s.hbase_transport,
-        "protocol": s.hbase_protocol,
-    }
-    if s.hbase_table_prefix:
-        options["table_prefix"] = s.hbase_table_prefix
-    return happybase.ConnectionPool(size, **options)
+    return happybase.ConnectionPool(size, **_hbase_options(settings or get_settings()))
 
 
 def redis_client(settings: Settings | None = None) -> redis.Redis:

@@ -9,6 +9,7 @@ once by ``smartcar up`` (the UI always asks for a login).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -28,19 +29,13 @@ def migrate_metadata_db(settings: Settings) -> None:
     """``airflow db migrate`` (idempotent; fast when the schema is current)."""
     result = subprocess.run(
         [*airflow_cli(), "db", "migrate"],
-        env={**_base_env(), **airflow_env(settings)},
+        env={**os.environ, **airflow_env(settings)},
         capture_output=True,
         text=True,
         timeout=600,
     )
     if result.returncode != 0:
         raise ServiceError(f"airflow db migrate failed: {(result.stderr or result.stdout).strip()[-1200:]}")
-
-
-def _base_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def admin_password(settings: Settings) -> str | None:
