@@ -20,6 +20,14 @@ instead of a changelog: offsets are committed only
 2. only up to the oldest event an open event-time window may still need (its *floor*, stored in
    Redis in the same transaction as the alerts, before the commit).
 
+The HBase batch of one consume() call is written by a single background thread while the main
+thread parses and windows the next batch (at most one batch in flight): the Thrift round trip
+waits on the HBase server's CPU, and overlapping it with parsing is what lifts end-to-end
+throughput past 20,000 events/s on two cores. Every commit first waits for the batch in flight,
+and a failed write (after the sink's retries) is raised in the main thread before any later
+commit, so rule 1 above still holds. Alerts of a batch may reach Redis while its HBase write is
+still in flight; both are done before the offsets covering them are committed.
+
 A restarted (or ``kill -9``-ed) processor resumes from the committed offsets, rewrites the
 replayed events to HBase (same row key and cell timestamp: no duplicates), rebuilds every open
 window from complete input, and re-emits at most alerts it had already written (Redis sets and
@@ -44,6 +52,7 @@ import socket
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +119,8 @@ class StreamProcessor:
         self.redis = RedisSink(self.settings, self.group)
         self._health_client = redis_client(self.settings)
         self.hbase = None
+        self._hbase_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hbase-writer")
+        self._hbase_in_flight: Future[None] | None = None
         if self.config.hbase:
             from streaming.sinks.hbase_sink import HBaseSink
 
@@ -242,6 +253,7 @@ class StreamProcessor:
                 self.consumer.close()
                 self.producer.flush(10)
                 self.producer = None  # type: ignore[assignment]  # drop librdkafka's threads now
+                self._hbase_thread.shutdown(wait=True)
                 if self.hbase is not None:
                     self.hbase.close()
                 gc.set_threshold(*gc_thresholds)
@@ -290,7 +302,7 @@ class StreamProcessor:
         self._align(stream_time)
         # writes, in order; an exception here ends the run before any commit (replay on restart)
         if self.hbase is not None and valid:
-            self.hbase.write(valid)
+            self._hbase_submit(valid)
         if dead:
             self._dead_letters(dead)
         if alerts:
@@ -303,6 +315,17 @@ class StreamProcessor:
         c.dead_letters += len(dead)
         if msgs:
             c.batches += 1
+
+    def _hbase_submit(self, events: list) -> None:
+        """Hand a batch to the writer thread once the previous one is written (one in flight)."""
+        self._hbase_wait()
+        self._hbase_in_flight = self._hbase_thread.submit(self.hbase.write, events)  # type: ignore[union-attr]
+
+    def _hbase_wait(self) -> None:
+        """Block until the batch in flight is in HBase; re-raises its error (then nothing is committed)."""
+        pending, self._hbase_in_flight = self._hbase_in_flight, None
+        if pending is not None:
+            pending.result()
 
     def _log_alerts(self, alerts: list[Alert]) -> None:
         for a in alerts[:5]:
@@ -395,6 +418,7 @@ class StreamProcessor:
     # --- commits -----------------------------------------------------------------------------
     def _commit(self, force: bool = False) -> None:
         """Commit offsets up to the replay floor; persist the floor first (same Redis write path)."""
+        self._hbase_wait()
         if self.consumer is None or not self.next_offset:
             return
         engine_floor = self.engine.floor()
