@@ -45,6 +45,7 @@ messages by car number (the original topic had one partition and no key).
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import signal
@@ -60,6 +61,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 
 from smartcar import stream_health
 from smartcar.clients import redis_client
+from smartcar.kafka_topics import ensure_topics
 from smartcar.settings import Settings, get_settings
 from streaming.detectors import DetectorEngine
 from streaming.events import DeadLetter, parse_line
@@ -211,6 +213,7 @@ class StreamProcessor:
         gc_thresholds = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(200_000, 50, 100)
+        ensure_topics({self.settings.kafka_dead_letter_topic: 1, self.settings.kafka_alert_topic: 1}, self.settings)
         self.consumer = self._make_consumer()
         started = last_input = last_commit = last_health = last_rules = time.monotonic()
         health_count = 0
@@ -304,11 +307,14 @@ class StreamProcessor:
         if self.hbase is not None and valid:
             self._hbase_submit(valid)
         if dead:
-            self._dead_letters(dead)
+            self._produce_dead_letters(dead)
         if alerts:
             self.redis.write(alerts)
+            self._produce_alerts(alerts)
             self.counters.alerts += len(alerts)
             self._log_alerts(alerts)
+        if dead or alerts:
+            self._flush_producer()
         c = self.counters
         c.processed += len(valid) + len(dead)
         c.valid += len(valid)
@@ -333,24 +339,43 @@ class StreamProcessor:
         if len(alerts) > 5:
             log.info("... and %d more alerts", len(alerts) - 5)
 
-    def _dead_letters(self, dead: list[tuple[object, DeadLetter]]) -> None:
+    def _on_delivery(self, err: object, _msg: object) -> None:
+        if err is not None:
+            self._delivery_errors.append(str(err))
+
+    def _produce_dead_letters(self, dead: list[tuple[object, DeadLetter]]) -> None:
+        """The original line, unchanged, with its reason and source offset as headers."""
         dlq = self.settings.kafka_dead_letter_topic
-        errors = self._delivery_errors
-
-        def on_delivery(err: object, _msg: object) -> None:
-            if err is not None:
-                errors.append(str(err))
-
         for m, d in dead:
             self.counters.dead_letter_reasons[d.reason] += 1
             headers = [
                 ("reason", d.reason.encode()),
                 ("source", f"{m.topic()}:{m.partition()}:{m.offset()}".encode()),
             ]
-            self.producer.produce(dlq, m.value(), key=m.key(), headers=headers, on_delivery=on_delivery)
+            self.producer.produce(dlq, m.value(), key=m.key(), headers=headers, on_delivery=self._on_delivery)
+
+    def _produce_alerts(self, alerts: list[Alert]) -> None:
+        """Alerts as JSON on the alert topic, keyed by car, for applications that subscribe instead of polling Redis.
+
+        At least once: a replay after a crash may publish an alert again with the same ``id``
+        (rule, car, window start), which is the consumer's key for dropping repeats.
+        """
+        topic = self.settings.kafka_alert_topic
+        for a in alerts:
+            self.producer.produce(
+                topic,
+                json.dumps(a.as_record()).encode(),
+                key=a.car_number.encode(),
+                headers=[("alert_id", a.alert_id.encode())],
+                on_delivery=self._on_delivery,
+            )
+
+    def _flush_producer(self) -> None:
+        """Wait for every dead letter and alert of the batch to be acknowledged (before any commit)."""
         remaining = self.producer.flush(30)
+        errors = self._delivery_errors
         if remaining or errors:
-            msg = f"dead-letter topic {dlq}: {remaining} undelivered, errors {errors[:3]}"
+            msg = f"dead-letter/alert topics: {remaining} undelivered, errors {errors[:3]}"
             errors.clear()
             raise KafkaException(KafkaError(KafkaError._MSG_TIMED_OUT, msg))
 

@@ -88,7 +88,7 @@ def produce(
 
 
 def isolated_settings(settings: Settings, prefix: str, partitions: int) -> Settings:
-    """Settings with a fresh driving topic, dead-letter topic, consumer group and HBase table prefix.
+    """Settings with fresh driving, dead-letter and alert topics, consumer group and HBase table prefix.
 
     Tests and benchmarks share one broker and one HBase server; this keeps their streams apart.
     The topics are created (one hour retention) before returning.
@@ -98,11 +98,14 @@ def isolated_settings(settings: Settings, prefix: str, partitions: int) -> Setti
         update={
             "kafka_topic": f"{prefix}-{tag}",
             "kafka_dead_letter_topic": f"{prefix}-{tag}-dlq",
+            "kafka_alert_topic": f"{prefix}-{tag}-alerts",
             "kafka_consumer_group": f"{prefix}-{tag}",
             "hbase_table_prefix": f"{prefix[0]}{tag}",
             "kafka_partitions": partitions,
             "kafka_retention_ms": 3_600_000,
         }
     )
-    ensure_topics({isolated.kafka_topic: partitions, isolated.kafka_dead_letter_topic: 1}, isolated)
+    ensure_topics(
+        {isolated.kafka_topic: partitions, isolated.kafka_dead_letter_topic: 1, isolated.kafka_alert_topic: 1}, isolated
+    )
     return isolated

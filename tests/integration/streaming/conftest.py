@@ -28,6 +28,7 @@ def child_env(stream_settings: Settings) -> dict[str, str]:
         **os.environ,
         "SMARTCAR_KAFKA_TOPIC": s.kafka_topic,
         "SMARTCAR_KAFKA_DEAD_LETTER_TOPIC": s.kafka_dead_letter_topic,
+        "SMARTCAR_KAFKA_ALERT_TOPIC": s.kafka_alert_topic,
         "SMARTCAR_KAFKA_CONSUMER_GROUP": s.kafka_consumer_group,
         "SMARTCAR_HBASE_TABLE_PREFIX": s.hbase_table_prefix,
     }
