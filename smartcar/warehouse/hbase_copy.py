@@ -62,9 +62,14 @@ def row_filter(day: str) -> str:
     return f"RowFilter(=, 'regexstring:^[0-9]{{6}}{day[::-1]}-')"
 
 
+def key_pattern(day: str) -> re.Pattern[bytes]:
+    """Client-side twin of :func:`row_filter` (a non-empty car number after the ``-``)."""
+    _check_day(day)
+    return re.compile(rb"[0-9]{6}" + re.escape(day[::-1].encode()) + rb"-.")
+
+
 def key_matches(key: bytes, day: str) -> bool:
-    """Client-side twin of :func:`row_filter`."""
-    return len(key) > 15 and key[14:15] == b"-" and key[6:14] == day[::-1].encode() and key[:6].isdigit()
+    return key_pattern(day).match(key) is not None
 
 
 def partition_dir(day: str, settings: Settings | None = None) -> Path:
@@ -174,7 +179,7 @@ def _column_batches(
     """
     scan = TScan(startRow=start, stopRow=stop, columns=[b"cf1"], caching=batch_size, filterString=row_filter(day))
     scan_id = client.scannerOpenWithScan(table_name, scan, {})
-    key_ok = re.compile(rb"[0-9]{6}" + re.escape(day[::-1].encode()) + rb"-").match
+    key_ok = key_pattern(day).match
     cells_of = operator.itemgetter(*_QUALIFIER_COLUMNS)
     keys: list[bytes] = []
     rows: list[tuple] = []
