@@ -23,9 +23,9 @@ instead of a changelog: offsets are committed only
 The HBase batch of one consume() call is written by a single background thread while the main
 thread parses and windows the next batch (at most one batch in flight): the Thrift round trip
 waits on the HBase server's CPU, and overlapping it with parsing gained a few percent (22.1-22.7 k
-to 21.3-26.7 k events/s end to end on two cores: the server's ~18 us a row is the real limit). Every commit first waits for the batch in flight,
-and a failed write (after the sink's retries) is raised in the main thread before any later
-commit, so rule 1 above still holds. Alerts of a batch may reach Redis while its HBase write is
+to 21.3-26.7 k events/s end to end on two cores: the server's ~18 us a row is the real limit).
+Every commit first waits for the batch in flight, and a failed write (after the sink's retries)
+is raised in the main thread before any later commit, so rule 1 above still holds. Alerts of a batch may reach Redis while its HBase write is
 still in flight; both are done before the offsets covering them are committed.
 
 A restarted (or ``kill -9``-ed) processor resumes from the committed offsets, rewrites the
@@ -61,7 +61,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 
 from smartcar import stream_health
 from smartcar.clients import redis_client
-from smartcar.kafka_topics import ensure_topics
+from smartcar.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
 from streaming.detectors import DetectorEngine
 from streaming.events import DeadLetter, parse_line
@@ -213,7 +213,7 @@ class StreamProcessor:
         gc_thresholds = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(200_000, 50, 100)
-        ensure_topics({self.settings.kafka_dead_letter_topic: 1, self.settings.kafka_alert_topic: 1}, self.settings)
+        ensure_topics(platform_topics(self.settings), self.settings)  # missing ones only
         self.consumer = self._make_consumer()
         started = last_input = last_commit = last_health = last_rules = time.monotonic()
         health_count = 0

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from confluent_kafka import Producer
 
-from smartcar.kafka_topics import ensure_topics
+from smartcar.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
 from streaming.events import epoch_timestamp, timestamp_epoch
 
@@ -105,7 +105,5 @@ def isolated_settings(settings: Settings, prefix: str, partitions: int) -> Setti
             "kafka_retention_ms": 3_600_000,
         }
     )
-    ensure_topics(
-        {isolated.kafka_topic: partitions, isolated.kafka_dead_letter_topic: 1, isolated.kafka_alert_topic: 1}, isolated
-    )
+    ensure_topics(platform_topics(isolated), isolated)
     return isolated
