@@ -6,6 +6,8 @@ TOOLS  := .tools
 UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 BIN    := $(VENV)/bin
+JARS   := jars
+MVN    ?= mvn
 
 .PHONY: up down status test test-fast lint install system-deps bench clean
 
@@ -28,9 +30,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-install: system-deps $(VENV)/.installed
+install: system-deps $(VENV)/.installed $(JARS)/.installed
 
-system-deps: ## Debian packages: Java for Spark, PostgreSQL, Chromium for the UI test
+system-deps: ## Debian packages: Java for Kafka/HBase/Spark, Maven, PostgreSQL, Chromium for the UI test
 	scripts/install-system-deps.sh
 
 $(UV):
@@ -41,8 +43,14 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
+# Kafka and HBase jars, exact versions in jars/pom.xml, resolved from Maven Central (cached in ~/.m2).
+$(JARS)/.installed: $(JARS)/pom.xml $(JARS)/kafka/pom.xml $(JARS)/hbase/pom.xml
+	rm -rf $(JARS)/kafka/lib $(JARS)/hbase/lib
+	$(MVN) -q -B -Dstyle.color=never -f $(JARS)/pom.xml dependency:copy-dependencies
+	touch $@
+
 bench: install ## every benchmark in bench/, figures printed
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache test-artifacts $(JARS)/*/lib $(JARS)/.installed

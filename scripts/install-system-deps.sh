@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the platform needs, only those missing: a Java 17+ runtime for
-# Spark's HiveServer2, PostgreSQL server binaries (the export target), Chromium for the UI test.
+# Kafka, HBase and Spark's HiveServer2, Maven (resolves the Kafka and HBase jars of jars/pom.xml),
+# PostgreSQL server binaries (the export target), Chromium for the UI test.
 set -euo pipefail
 
 missing=()
 java_ok() { command -v java >/dev/null && java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; }
 java_ok || missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || missing+=(maven)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 

@@ -57,11 +57,20 @@ class Settings(BaseSettings):
     kafka_topic: str = "SmartCar-Topic"
     kafka_dead_letter_topic: str = "SmartCar-Topic-deadletter"
     kafka_alert_topic: str = "SmartCar-Alerts"
-    kafka_retention_ms: int = 600_000  # the pilot's 10 minutes (SEED_SPEC section 3)
+    kafka_retention_ms: int = 7 * 24 * 3_600_000
+    """Driving topic: 7 days, so a stopped processor (or a paused supervisor DAG) loses nothing for a week.
+    The pilot cut it to 10 minutes (SEED_SPEC section 3) and lost events whenever Storm lagged."""
+    kafka_dead_letter_retention_ms: int = 30 * 24 * 3_600_000
+    """Dead letters are kept longer than the events they came with: someone has to read them."""
+    kafka_alert_retention_ms: int = 7 * 24 * 3_600_000
+    """Alerts live as long as the Redis copy (the 7-day TTL of the speeding rule)."""
     kafka_session_timeout_ms: int = 6000
     kafka_consumer_group: str = "smartcar-stream"
     kafka_partitions: int = 4
-    """Partitions of the driving-event topic; fixed at creation (tansu cannot add partitions)."""
+    """Partitions of the driving-event topic: the most stream processors one group can use."""
+    kafka_controller_port: int = 9093
+    """KRaft controller listener of the embedded broker (loopback; not used by clients)."""
+    kafka_heap: str = "512m"
 
     # --- Redis -----------------------------------------------------------------------------
     redis_url: str = "redis://127.0.0.1:6379/0"
@@ -72,6 +81,10 @@ class Settings(BaseSettings):
     hbase_transport: Literal["buffered", "framed"] = "buffered"
     hbase_protocol: Literal["binary", "compact"] = "binary"
     hbase_table_prefix: str = ""
+    hbase_zookeeper_port: int = 2181
+    """ZooKeeper of the embedded standalone HBase (in the master's JVM; loopback)."""
+    hbase_heap: str = "1g"
+    hbase_thrift_heap: str = "256m"
 
     # --- HiveServer2 / Impala ----------------------------------------------------------------
     hive_host: str = "127.0.0.1"
@@ -110,6 +123,8 @@ class Settings(BaseSettings):
     rules_dir: Path = REPO_ROOT / "include" / "rules"
     sql_dir: Path = REPO_ROOT / "include" / "sql"
     java_home: Path | None = None
+    jars_dir: Path = REPO_ROOT / "jars"
+    """Where ``make install`` put the Maven-resolved engine jars (``<engine>/lib``)."""
 
     @field_validator("home", mode="after")
     @classmethod
@@ -184,7 +199,7 @@ class Settings(BaseSettings):
         return service not in external and is_loopback(self.endpoint(service)[0])
 
     def kafka_client_config(self, **extra: object) -> dict[str, object]:
-        """librdkafka settings every client of ours uses (tansu needs the short session timeout)."""
+        """librdkafka settings every client of ours uses."""
         config: dict[str, object] = {
             "bootstrap.servers": self.kafka_bootstrap,
             "session.timeout.ms": self.kafka_session_timeout_ms,

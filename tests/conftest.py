@@ -33,11 +33,14 @@ def _configure_environment() -> None:
     home = Path(tempfile.mkdtemp(prefix="smartcar-test-"))
     home.chmod(0o755)  # the postgres service user must be able to traverse it
     _SESSION_HOME = home
-    ports = {name: free_port() for name in ("kafka", "redis", "hbase", "hive", "postgres", "airflow")}
+    names = ("kafka", "kafka_controller", "redis", "hbase", "zookeeper", "hive", "postgres", "airflow")
+    ports = {name: free_port() for name in names}
     os.environ.update(
         {
             "SMARTCAR_HOME": str(home),
             "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{ports['kafka']}",
+            "SMARTCAR_KAFKA_CONTROLLER_PORT": str(ports["kafka_controller"]),
+            "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(ports["zookeeper"]),
             "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
             "SMARTCAR_HBASE_HOST": "127.0.0.1",
             "SMARTCAR_HBASE_PORT": str(ports["hbase"]),
@@ -92,7 +95,7 @@ def _start(name: str):
 
 @pytest.fixture(scope="session")
 def kafka_service():
-    """A Kafka-protocol broker (tansu) with the platform's topics created."""
+    """Apache Kafka (one KRaft node) with the platform's topics created."""
     return _start("kafka")
 
 
@@ -103,7 +106,7 @@ def redis_service():
 
 @pytest.fixture(scope="session")
 def hbase_service():
-    """The project's HBase Thrift1 server, with ``DriverCarInfo`` created."""
+    """Apache HBase standalone and its Thrift1 gateway, with ``DriverCarInfo`` created."""
     return _start("hbase")
 
 

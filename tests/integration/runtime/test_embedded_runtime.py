@@ -41,10 +41,11 @@ def private_home() -> Iterator[Path]:
 
 
 def _private_env(home: Path) -> tuple[dict[str, str], dict[str, int]]:
-    ports = {name: free_port() for name in ("kafka", "redis", "postgres")}
+    ports = {name: free_port() for name in ("kafka", "kafka_controller", "redis", "postgres")}
     return {
         "SMARTCAR_HOME": str(home),
         "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{ports['kafka']}",
+        "SMARTCAR_KAFKA_CONTROLLER_PORT": str(ports["kafka_controller"]),
         "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
         "SMARTCAR_EXPORT_DB_URL": f"postgresql+psycopg2://smartcar:smartcar@127.0.0.1:{ports['postgres']}/smartcar",
     }, ports
