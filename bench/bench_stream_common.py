@@ -1,6 +1,6 @@
 """Shared plumbing of the stream benchmarks: services, isolated settings, workloads, a sampler.
 
-By default a benchmark starts its own tansu, Valkey and HBase Thrift server through the embedded
+By default a benchmark starts its own Apache Kafka, Redis and Apache HBase (with its Thrift gateway) through the embedded
 runtime (temporary ``SMARTCAR_HOME``, free loopback ports) and stops them at the end; with
 ``SMARTCAR_BENCH_EXTERNAL=1`` it uses whatever the ``SMARTCAR_*`` environment points at.
 """
@@ -38,6 +38,8 @@ def services() -> Iterator[Settings]:
         {
             "SMARTCAR_HOME": str(home),
             "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{free_port()}",
+            "SMARTCAR_KAFKA_CONTROLLER_PORT": str(free_port()),
+            "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(free_port()),
             "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
             "SMARTCAR_HBASE_HOST": "127.0.0.1",
             "SMARTCAR_HBASE_PORT": str(free_port()),
