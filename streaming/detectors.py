@@ -29,13 +29,16 @@ class DetectorEngine:
         self.clock = clock
         self.started = int(clock())
         self.generations: dict[str, list[WindowedAggregation]] = {}
+        self._active: dict[str, Rule] = {}
         if rules:
             self.set_rules(rules)
 
     # --- rules --------------------------------------------------------------------------
     @property
     def rules(self) -> dict[str, Rule]:
-        return {name: gens[-1].rule for name, gens in self.generations.items() if gens and gens[-1].hi == POS_INF}
+        """The live rule set, swapped in one assignment so readers on other threads (the health
+        record, tests) never see a rule missing half-way through a reload."""
+        return self._active
 
     def set_rules(self, rules: Mapping[str, Rule]) -> None:
         """Install a new rule set; unchanged rules keep their state untouched."""
@@ -74,6 +77,7 @@ class DetectorEngine:
                     gen.lo,
                 )
             gens.append(gen)
+        self._active = dict(rules)
 
     def _cutover(self, gen: WindowedAggregation) -> int:
         end = gen.max_open_end()
