@@ -25,8 +25,11 @@ from streaming.workload import isolated_settings
 
 
 @contextlib.contextmanager
-def services() -> Iterator[Settings]:
-    if os.environ.get("SMARTCAR_BENCH_EXTERNAL") == "1":
+def services(names: tuple[str, ...] = ("kafka", "redis", "hbase"), external: bool | None = None) -> Iterator[Settings]:
+    """The named embedded services on a temporary home and free ports, or the environment's own."""
+    if external is None:
+        external = os.environ.get("SMARTCAR_BENCH_EXTERNAL") == "1"
+    if external:
         get_settings.cache_clear()
         yield get_settings()
         return
@@ -48,10 +51,10 @@ def services() -> Iterator[Settings]:
     get_settings.cache_clear()
     s = get_settings()
     try:
-        runtime.up(["kafka", "redis", "hbase"], s, echo=lambda m: print(f"  [runtime] {m}"))
+        runtime.up(list(names), s, echo=lambda m: print(f"  [runtime] {m}"))
         yield s
     finally:
-        runtime.down(["kafka", "redis", "hbase"], s, echo=lambda _m: None)
+        runtime.down(list(names), s, echo=lambda _m: None)
         shutil.rmtree(home, ignore_errors=True)
 
 

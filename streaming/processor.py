@@ -1,11 +1,11 @@
 """The stream processor: Kafka consumer group -> HBase (every event) + rule detectors -> Redis.
 
 Why hand-written on confluent-kafka and not quixstreams (measured 2026-11-22 on this 2-core
-machine, under contention, tansu broker, 200,000 simulator lines in 2 partitions):
+machine, under contention, the then-embedded broker, 200,000 simulator lines in 2 partitions):
 
 * quixstreams 3.28.1, ``apply(parse) -> tumbling_window(30 s).mean().final()``, no sinks at all:
-  about 25,000 events/s at-least-once and 22,000 events/s exactly-once (tansu accepted the
-  transactions). One trivial window already uses the whole budget of the 20,000 events/s
+  about 25,000 events/s at-least-once and 22,000 events/s exactly-once (the broker accepted
+  the transactions). One trivial window already uses the whole budget of the 20,000 events/s
   end-to-end target, before HBase writes and before two more rules (each rule is one more
   RocksDB-backed window in quixstreams, and every state update is a RocksDB write + changelog
   message);
@@ -389,7 +389,7 @@ class StreamProcessor:
         try:
             _low, high = self.consumer.get_watermark_offsets(TopicPartition(self.topic, p), timeout=2)  # type: ignore[union-attr]
             position = self.next_offset.get(p, self.committed.get(p))
-            idle = high <= 0 or (position is not None and position >= high - 1)
+            idle = high <= 0 or (position is not None and position >= high)
         except KafkaException:
             idle = False
         self._idle_checked[p] = (wall, idle)
@@ -400,8 +400,7 @@ class StreamProcessor:
 
         A partition that delivered nothing for ``idle_advance_after_s`` and has nothing left to
         read does not hold the watermark back (per-input idleness, as in Flink); ``None`` while an
-        active partition has delivered nothing yet. (tansu reports the high watermark as the start
-        of the last batch, so "nothing left" tolerates one batch; the idle clock covers the rest.)
+        active partition has delivered nothing yet.
         """
         active = [self.part_time.get(p, NEG_INF) for p in self.assigned if not self._is_idle(p, wall)]
         if active:

@@ -154,6 +154,9 @@ def test_rule_change_80_to_100_applies_from_next_window(stream_settings, run_pro
     produce(rest, s, partitions=2)
     wait_for(lambda: proc.counters.valid == 60 + len(rest), 60, "rest processed")
     wait_for(lambda: len(alerts_store.speeding_cars("20200402", s)) == 8, 30, "alerts")
+    # caught up on a real broker: the published lag (end offsets - positions) is exactly 0
+    wait_for(lambda: (h := read_health(s))["alive"] and h["processed"] >= 60 + len(rest), 30, "health published")
+    wait_for(lambda: read_health(s)["lag"] == 0, 30, "lag 0 when caught up")
 
     members = alerts_store.speeding_cars("20200402", s)
     # Q0001 at 90 km/h: alerts in the two windows before the change only
