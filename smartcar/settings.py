@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     """ZooKeeper of the embedded standalone HBase (in the master's JVM; loopback)."""
     hbase_heap: str = "1g"
     hbase_thrift_heap: str = "256m"
+    hbase_writer_connections: int = Field(default=4, ge=1, le=16)
+    """Thrift connections the stream's HBase sink writes one batch over, in parallel: a single
+    connection waits on every round trip (measured warm on this machine: 1 -> 30 k, 2 -> 34 k,
+    4 -> 39 k rows/s into real HBase 2.6.1)."""
 
     # --- HiveServer2 / Impala ----------------------------------------------------------------
     hive_host: str = "127.0.0.1"

@@ -6,6 +6,10 @@ replayed event rewrites the very same cell version instead of adding a new one. 
 later (issue 8) carry the wall-clock time and stay newer than the original value. Rows are sent
 with ``mutateRowsTs`` grouped by event second (a simulator batch shares a few seconds), which is
 happybase's ``Batch`` without building a per-put Python dict first.
+
+One batch is split into ``hbase_writer_connections`` slices written at once, each over its own
+Thrift connection: one connection leaves the region server idle during every round trip, and
+the slices are independent rows (idempotent cells), so a retried slice never duplicates anything.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import happybase  # loads the Hbase_thrift module
 from Hbase_thrift import BatchMutation, Mutation
@@ -29,9 +34,53 @@ COLUMNS: tuple[bytes, ...] = tuple(column(q) for q in QUALIFIERS)
 
 
 class HBaseSink:
-    """Writes batches of events; reconnects and retries, raising only when HBase stays down."""
+    """Writes batches of events over one or more connections; raises only when HBase stays down."""
 
-    def __init__(self, settings: Settings | None = None, retries: int = 5, wal: bool = True) -> None:
+    MIN_SLICE = 500
+    """Below this many events per connection a batch goes over one connection (no thread hop)."""
+
+    def __init__(
+        self, settings: Settings | None = None, retries: int = 5, wal: bool = True, connections: int | None = None
+    ) -> None:
+        self.settings = settings or get_settings()
+        n = connections or self.settings.hbase_writer_connections
+        self.writers = [ConnectionWriter(self.settings, retries, wal) for _ in range(n)]
+        self._pool = ThreadPoolExecutor(n - 1, thread_name_prefix="hbase-slice") if n > 1 else None
+
+    @property
+    def rows_written(self) -> int:
+        return sum(w.rows_written for w in self.writers)
+
+    def write(self, events: Sequence[DrivingEvent]) -> None:
+        n = min(len(self.writers), len(events) // self.MIN_SLICE) if self._pool is not None else 1
+        if n <= 1:
+            self.writers[0].write(events)
+            return
+        bounds = [len(events) * i // n for i in range(n + 1)]
+        futures = [
+            self._pool.submit(self.writers[i].write, events[bounds[i] : bounds[i + 1]])  # type: ignore[union-attr]
+            for i in range(1, n)
+        ]
+        try:
+            self.writers[0].write(events[bounds[0] : bounds[1]])
+        finally:
+            for f in futures:
+                f.exception()  # wait for every slice before raising any failure
+        for f in futures:
+            f.result()
+
+    def close(self) -> None:
+        for w in self.writers:
+            w.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
+class ConnectionWriter:
+    """One Thrift connection: writes a batch, reconnects and retries with backoff."""
+
+    def __init__(self, settings: Settings, retries: int = 5, wal: bool = True) -> None:
         self.settings = settings or get_settings()
         self.retries = retries
         self.wal = wal
