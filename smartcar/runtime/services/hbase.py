@@ -78,6 +78,26 @@ def site_properties(settings: Settings, state: Path) -> dict[str, str]:
     }
 
 
+CONTAINER_DATA = Path("/var/lib/hbase")
+
+
+def container_site_properties(settings: Settings) -> dict[str, str]:
+    """``docker/hbase/hbase-site.xml`` of the production image: the same node on its volume,
+    listening on the container's interfaces, buffered/binary Thrift (a test keeps the file equal)."""
+    props = site_properties(settings, CONTAINER_DATA)
+    for key in ("hbase.master.ipc.address", "hbase.regionserver.ipc.address"):
+        del props[key]
+    props.update(
+        {
+            "hbase.zookeeper.quorum": "localhost",
+            "hbase.zookeeper.property.clientPort": "2181",
+            "hbase.regionserver.thrift.framed": "false",
+            "hbase.regionserver.thrift.compact": "false",
+        }
+    )
+    return props
+
+
 def site_xml(properties: dict[str, str]) -> str:
     body = "".join(
         f"  <property><name>{escape(k)}</name><value>{escape(v)}</value></property>\n" for k, v in properties.items()
