@@ -1,13 +1,16 @@
-"""Both HBase engines side by side through happybase: Apache HBase 2.6.1 (the embedded default)
-and the project's own Thrift1 server (``python -m smartcar.hbase``).
+"""Apache HBase 2.6.1 (the embedded default) through happybase and its Thrift1 gateway.
 
-For each engine, on a temporary data directory and free loopback ports: time to healthy, resident
-memory, batched puts (batches of ``--batch`` rows x 8 columns, the DriverCarInfo shape) on one
-connection and on ``--writers`` at once, a full scan, point-get latency (median / p99), and a crash
-check: a writer puts acknowledged batches, every process of the engine gets ``kill -9`` mid-write,
-the engine restarts, and the acknowledged rows still present are counted.
+On a temporary home and free loopback ports: time to healthy, resident memory, batched puts
+(batches of ``--batch`` rows x 8 columns, the DriverCarInfo shape) on one connection and on
+``--writers`` at once, a full scan, point-get latency (median / p99), and a crash check: a writer
+puts acknowledged batches, every process of the engine gets ``kill -9`` mid-write, the engine
+restarts, and the acknowledged rows still present are counted.
 
-    .venv/bin/python bench/bench_hbase_thrift.py [--rows 50000] [--engines hbase,own]
+Until commit e17c6bf this bench also ran the project's own RocksDB-backed Thrift1 server beside
+HBase (``git checkout e17c6bf && .venv/bin/python bench/bench_hbase_thrift.py``); that run's
+figures, and why the server was then removed, are in the README's HBase section.
+
+    .venv/bin/python bench/bench_hbase_thrift.py [--rows 50000]
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import random
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -96,34 +98,6 @@ def real_hbase(home: Path) -> Engine:
 
     return Engine("Apache HBase 2.6.1", lambda: runtime.up(["hbase"], s, **quiet),
                   lambda: runtime.down(["hbase"], s, **quiet), pids, port=s.hbase_port)  # fmt: skip
-
-
-def own_server(data: Path) -> Engine:
-    port = free_port()
-    box: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start() -> None:
-        cmd = [
-            sys.executable,
-            "-m",
-            "smartcar.hbase",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data),
-        ]
-        box["p"] = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def stop() -> None:
-        if "p" in box and box["p"].poll() is None:
-            box["p"].terminate()
-            box["p"].wait(20)
-
-    engine = Engine("own server (RocksDB)", start, stop, lambda: [box["p"].pid] if "p" in box else [], port=port)
-    engine.start = lambda: (start(), wait_ready(engine))  # type: ignore[assignment]
-    return engine
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -229,15 +203,13 @@ def main() -> None:
     ap.add_argument("--writers", type=int, default=4)
     ap.add_argument("--gets", type=int, default=2000)
     ap.add_argument("--crash-write-s", type=float, default=5.0)
-    ap.add_argument("--engines", default="hbase,own")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-hbase-"))
     rows = make_rows(args.rows)
     engines: list[Engine] = []
     try:
-        for which in args.engines.split(","):
-            engine = real_hbase(tmp / "home") if which == "hbase" else own_server(tmp / "own")
+        for engine in (real_hbase(tmp / "home"),):
             engines.append(engine)
             print(f"== {engine.name}", flush=True)
             t = time.perf_counter()
@@ -259,10 +231,6 @@ def main() -> None:
     print(f"{'metric':<28}" + "".join(f"{e.name:>24}" for e in engines))
     for key in engines[0].figures:
         print(f"{key:<28}" + "".join(f"{e.figures.get(key, float('nan')):>24,.1f}" for e in engines))
-    if len(engines) == 2:
-        a, b = engines
-        for key in ("put rows/s (1 conn)", f"put rows/s ({args.writers} conns)", "scan rows/s"):
-            print(f"ratio {a.name} / {b.name}, {key}: {a.figures[key] / b.figures[key]:.2f}")
     for e in engines:
         lost = e.figures["acked rows before kill"] - e.figures["acked rows after restart"]
         print(f"{e.name}: {lost:,.0f} acknowledged rows lost by kill -9 ({'PASS' if lost == 0 else 'FAIL'})")

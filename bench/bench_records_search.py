@@ -1,7 +1,7 @@
 """Record search on a full simulated day: 100 cars x 43,201 records = 4,320,100 DriverCarInfo rows.
 
-Prints the wall time of ``smartcar.records.search`` plans against the embedded HBase Thrift1
-server (or any Thrift gateway given with ``--url``):
+Prints the wall time of ``smartcar.records.search`` plans against the runtime's Apache HBase and
+its Thrift1 gateway (or any Thrift gateway given with ``--url``):
 
 - one car, one hour (the issue-8 target: under 200 ms), with and without a column condition;
 - one car, a whole day; all cars, ten seconds;
@@ -17,7 +17,7 @@ smartcar.driving_table, exactly as the stream writer keys rows.
     .venv/bin/python bench/bench_records_search.py              # load once, then measure
     .venv/bin/python bench/bench_records_search.py --cars 10     # smaller day for a quick look
 
-Measured 2026-11-22 on the 2-core shared machine (load average 5-7 from other work; wall times
+Measured 2026-11-22 against the project's former own Thrift server, on the 2-core shared machine (load average 5-7 from other work; wall times
 swing with it, the CPU columns much less): loading 4,320,100 rows 1,239 s (3.5k rows/s, under
 load 12) plus a 10 s major compaction; one car, one hour, a different car and hour each run:
 median 124 ms, min 62 ms, max 276 ms (34 ms client + 65 ms server CPU); same with
@@ -32,10 +32,7 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -48,12 +45,6 @@ from smartcar.records.search import Plan, RecordQuery, plan, search
 COLUMNS = [f"{FAMILY}:{q}".encode() for q in QUALIFIERS]
 DATE = "20200322"
 SEED = 8
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def connect(host: str, port: int, timeout: float = 60) -> happybase.Connection:
@@ -100,6 +91,25 @@ def compact(conn: happybase.Connection) -> None:
 
 
 SERVER_PID: int | None = None
+
+
+def start_hbase(home: Path):
+    """The runtime's Apache HBase on a home kept between runs (the loaded day survives), free ports."""
+    from smartcar import runtime
+    from smartcar.runtime.health import free_port
+    from smartcar.settings import get_settings
+
+    global SERVER_PID
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.update({"SMARTCAR_HOME": str(home), "SMARTCAR_HBASE_HOST": "127.0.0.1",
+                       "SMARTCAR_HBASE_PORT": str(free_port()), "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(free_port())})  # fmt: skip
+    get_settings.cache_clear()
+    settings = get_settings()
+    statuses = runtime.up(["hbase"], settings, echo=lambda m: print(f"  [runtime] {m}", flush=True))
+    SERVER_PID = next(st for st in statuses if st.name == "hbase").pids[
+        0
+    ]  # the master JVM, which holds the region server in standalone mode
+    return settings
 
 
 def server_cpu_seconds() -> float:
@@ -152,31 +162,14 @@ def main() -> None:
     parser.add_argument("--full-scan", action="store_true", help="also time one filtered scan of the whole table")
     args = parser.parse_args()
 
-    server = None
+    settings = None
     data_dir = args.data_dir / f"cars{args.cars}"
     if args.url:
         host, _, port_text = args.url.rpartition(":")
         port = int(port_text)
     else:
-        host, port = "127.0.0.1", free_port()
-        data_dir.mkdir(parents=True, exist_ok=True)
-        server = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "smartcar.hbase", "--host", host, "--port", str(port)),
-                *(
-                    "--data-dir",
-                    str(data_dir / "hbase"),
-                    "--transport",
-                    "buffered",
-                    "--protocol",
-                    "binary",
-                    "--no-sync",
-                ),
-            ],
-            stderr=subprocess.DEVNULL,
-        )
-        global SERVER_PID
-        SERVER_PID = server.pid
+        settings = start_hbase(data_dir / "home")
+        host, port = settings.hbase_host, settings.hbase_port
     try:
         conn = connect(host, port)
         marker = data_dir / "loaded.json"
@@ -248,9 +241,10 @@ def main() -> None:
             report("all cars, one hour, speed>200, forced full scan", hour_fast, table, 1, forced=forced)
         conn.close()
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=60)
+        if settings is not None:
+            from smartcar import runtime
+
+            runtime.down(["hbase"], settings, echo=lambda _m: None)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ app = typer.Typer(
 
 # (sub-command name, "module:attribute" of its Typer app). Add a line here when an area gains a CLI.
 SUBCOMMANDS: list[tuple[str, str]] = [
-    ("hbase", "smartcar.hbase.cli:app"),
     ("records", "smartcar.records.cli:app"),
     ("simulate", "simulator.cli:app"),
     ("stream", "streaming.cli:app"),
