@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -117,6 +119,14 @@ def supervise(
     typer.echo(json.dumps(run_supervisor(duration_s=run_seconds, instances=instances).as_dict()))
 
 
+def _when(epoch: float | None) -> str:
+    """``2026-12-03 06:41:07 UTC (3 s ago)`` for an epoch, ``never`` for none."""
+    if epoch is None:
+        return "never"
+    stamp = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"{stamp} ({max(time.time() - epoch, 0):.0f} s ago)"
+
+
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json")) -> None:
     """Health of the running processor(s): alive, lag, events/s, dead letters, alerts."""
@@ -128,7 +138,7 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
     else:
         for key in ("alive", "instances", "lag", "events_per_s", "processed", "dead_letters", "alerts"):
             typer.echo(f"{key:>14}: {health[key]}")
-        typer.echo(f"{'last_heartbeat':>14}: {health['last_heartbeat']}")
+        typer.echo(f"{'last_heartbeat':>14}: {_when(health['last_heartbeat'])}")
     if not health["alive"]:
         sys.exit(3)
 

@@ -65,6 +65,7 @@ from smartcar.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
 from streaming.detectors import DetectorEngine
 from streaming.events import DeadLetter, parse_line
+from streaming.rate import RateMeter
 from streaming.rules.loader import RulesWatcher
 from streaming.sinks.redis_sink import RedisSink
 from streaming.windows import NEG_INF, POS_INF, Alert
@@ -117,6 +118,7 @@ class StreamProcessor:
         self.watcher = RulesWatcher(self.config.rules_dir or self.settings.rules_dir)
         self.engine = DetectorEngine(self.watcher.poll() or {})
         self.counters = Counters()
+        self._rate = RateMeter()
         self._stop = threading.Event()
         self.redis = RedisSink(self.settings, self.group)
         self._health_client = redis_client(self.settings)
@@ -216,7 +218,6 @@ class StreamProcessor:
         ensure_topics(platform_topics(self.settings), self.settings)  # missing ones only
         self.consumer = self._make_consumer()
         started = last_input = last_commit = last_health = last_rules = time.monotonic()
-        health_count = 0
         log.info("stream processor %s started: topic %s group %s", cfg.instance, self.topic, self.group)
         try:
             while not self._stop.is_set():
@@ -240,8 +241,7 @@ class StreamProcessor:
                     self._commit()
                     last_commit = now
                 if now - last_health >= cfg.health_interval_s:
-                    self._publish_health(self.counters.processed - health_count, now - last_health)
-                    health_count = self.counters.processed
+                    self._publish_health()
                     last_health = now
                 if cfg.stop_when_idle_s is not None and idle >= cfg.stop_when_idle_s and self.assigned:
                     self._commit(force=True)
@@ -251,7 +251,7 @@ class StreamProcessor:
         finally:
             try:
                 self._commit(force=True)
-                self._publish_health(0, 1.0, stopping=True)
+                self._publish_health(stopping=True)
             finally:
                 self.consumer.close()
                 self.producer.flush(10)
@@ -493,7 +493,7 @@ class StreamProcessor:
             total += max(high - position, 0)
         return total
 
-    def _publish_health(self, count: int, elapsed: float, stopping: bool = False) -> None:
+    def _publish_health(self, stopping: bool = False) -> None:
         c = self.counters
         stats = self.engine.stats()
         fields = {
@@ -504,7 +504,7 @@ class StreamProcessor:
             "valid": c.valid,
             "dead_letters": c.dead_letters,
             "alerts": c.alerts,
-            "events_per_s": round(count / elapsed, 1) if elapsed > 0 else 0,
+            "events_per_s": 0 if stopping else round(self._rate.observe(c.processed), 1),
             "lag": self._lag(),
             "partitions": ",".join(str(p) for p in sorted(self.assigned)),
             "rules": ",".join(f"{n}:v{r.version}" for n, r in sorted(self.engine.rules.items())),
