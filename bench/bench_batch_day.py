@@ -53,7 +53,7 @@ def load_hbase(date: str, cars: int, seed: int, workers: int = 4) -> int:
                 for line in lines:
                     fields = line.split(",")
                     batch.put(
-                        f"{fields[0][::-1]}-{fields[1]}".encode(),
+                        driving_table.row_key(fields[0], fields[1]).encode(),
                         {col: v.encode() for col, v in zip(columns, fields, strict=True)},
                     )
             return len(lines)

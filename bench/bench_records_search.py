@@ -183,6 +183,8 @@ def main() -> None:
             rows = load(conn, args.cars, args.batch)
             if not args.url:
                 marker.write_text(json.dumps({"key": wanted, "rows": rows, "compacted": True}))
+        elif args.url:
+            print(f"reusing the {TABLE} rows already at {args.url}", flush=True)
         else:
             loaded = json.loads(marker.read_text())
             print(f"reusing {loaded['rows']:,} rows in {data_dir}", flush=True)

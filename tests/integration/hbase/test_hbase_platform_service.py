@@ -20,7 +20,9 @@ def test_driver_car_info_round_trip(hbase_service) -> None:
     conn = hbase_connection(hbase_service)
     try:
         table = dt.ensure_table(conn)
-        assert table.families()[dt.FAMILY.encode()]["max_versions"] == dt.MAX_VERSIONS
+        family = table.families()[dt.FAMILY.encode()]
+        assert family["max_versions"] == dt.MAX_VERSIONS
+        assert family["block_cache_enabled"] is True and family["bloom_filter_type"] == b"ROW"
         key = dt.row_key("20160103010600", "Z0020")
         values = ["20160103010600", "Z0020", "1", "0", "F", "N", "85", "A05"]
         # an explicit older timestamp: two puts in the same millisecond would be one version
