@@ -26,7 +26,7 @@ from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import BUYLIST_LANDED, MASTER_LANDED, MASTER_OVER18, STATUS_LANDED
-from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily
+from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily, publish_after_checks
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -52,10 +52,9 @@ def smartcar_ingest() -> None:
         (wrk_date,) = run_dates(context, param="wrk_date", event_key="wrk_date")
         return pipeline.ingest_spool(wrk_date)
 
-    @task(outlets=[STATUS_LANDED])
-    def register_status_partition(report: dict, *, outlet_events=None) -> str:
+    @task
+    def register_status_partition(report: dict) -> str:
         pipeline.register_status_partition(report["wrk_date"])
-        outlet_events[STATUS_LANDED].extra = {"wrk_date": report["wrk_date"]}
         return report["wrk_date"]
 
     @task(outlets=[BUYLIST_LANDED])
@@ -66,15 +65,19 @@ def smartcar_ingest() -> None:
         outlet_events[BUYLIST_LANDED].extra = {"biz_months": months}
         return months
 
-    @task(outlets=[MASTER_LANDED, MASTER_OVER18])
+    @task
     def build_master_over18(report: dict) -> int:
         return pipeline.build_master_over18()
 
     report = ingest_spool()
     create_tables() >> report
-    validation_task(STATUS_LANDED.name, dates=register_status_partition(report))
+    registered = register_status_partition(report)
+    validation_task(STATUS_LANDED.name, dates=registered) >> publish_after_checks(STATUS_LANDED, key="wrk_date")(
+        registered
+    )
     publish_buylist(report)
-    build_master_over18(report) >> validation_task([MASTER_LANDED.name, MASTER_OVER18.name], dates="")
+    master_checked = validation_task([MASTER_LANDED.name, MASTER_OVER18.name], dates="")
+    build_master_over18(report) >> master_checked >> publish_after_checks(MASTER_LANDED, MASTER_OVER18, key=None)()
 
 
 dag = smartcar_ingest()

@@ -20,7 +20,15 @@ from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import STATUS_LANDED, STATUS_MART
-from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
+from smartcar.warehouse.dag_support import (
+    DAGRUN_TIMEOUT,
+    DEFAULT_ARGS,
+    START,
+    TAGS,
+    daily_or_asset,
+    publish_after_checks,
+    upstream_gate,
+)
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -40,16 +48,17 @@ def smartcar_subject1_status() -> None:
     def load_dates(**context) -> list[str]:
         return run_dates(context, param="wrk_date", event_key="wrk_date")
 
-    @task(outlets=[STATUS_MART])
-    def build_status_mart(wrk_dates: list[str], *, outlet_events=None) -> list[str]:
+    @task
+    def build_status_mart(wrk_dates: list[str]) -> list[str]:
         biz_dates: set[str] = set()
         for wrk_date in wrk_dates:
             biz_dates.update(pipeline.build_status_mart(wrk_date))
-        outlet_events[STATUS_MART].extra = {"biz_dates": sorted(biz_dates), "wrk_dates": wrk_dates}
         return sorted(biz_dates)
 
     dates = upstream_gate(STATUS_LANDED, "wrk_date")(load_dates())
-    validation_task(STATUS_MART.name, dates=build_status_mart(dates))
+    built = build_status_mart(dates)
+    publish = publish_after_checks(STATUS_MART)(built, extra={"wrk_dates": dates})
+    validation_task(STATUS_MART.name, dates=built) >> publish
 
 
 dag = smartcar_subject1_status()

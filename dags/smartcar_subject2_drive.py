@@ -19,7 +19,7 @@ from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import DRIVE_INFO_2, DRIVE_MART, MASTER_OVER18
-from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily
+from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily, publish_after_checks
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -43,24 +43,22 @@ def smartcar_subject2_drive() -> None:
     def working_days(**context) -> list[str]:
         return run_dates(context, param="working_day", event_key="biz_dates")
 
-    @task(outlets=[DRIVE_INFO_2])
-    def copy_drive_from_hbase(days: list[str], *, outlet_events=None) -> dict[str, int]:
-        counts = {day: pipeline.copy_drive_from_hbase(day) for day in days}
-        outlet_events[DRIVE_INFO_2].extra = {"biz_dates": days, "rows": counts}
-        return counts
+    @task
+    def copy_drive_from_hbase(days: list[str]) -> dict[str, int]:
+        return {day: pipeline.copy_drive_from_hbase(day) for day in days}
 
-    @task(inlets=[MASTER_OVER18, DRIVE_INFO_2], outlets=[DRIVE_MART])
-    def build_drive_mart(days: list[str], *, outlet_events=None) -> list[str]:
+    @task(inlets=[MASTER_OVER18, DRIVE_INFO_2])
+    def build_drive_mart(days: list[str]) -> list[str]:
         for day in days:
             pipeline.build_drive_mart(day)
-        outlet_events[DRIVE_MART].extra = {"biz_dates": days}
         return days
 
     days = working_days()
     create_tables() >> days
     copied, built = copy_drive_from_hbase(days), build_drive_mart(days)
-    copied >> validation_task(DRIVE_INFO_2.name, dates=days) >> built
-    validation_task(DRIVE_MART.name, dates=built)
+    copy_checked = validation_task(DRIVE_INFO_2.name, dates=days)
+    copied >> copy_checked >> [built, publish_after_checks(DRIVE_INFO_2)(days, extra={"rows": copied})]
+    validation_task(DRIVE_MART.name, dates=built) >> publish_after_checks(DRIVE_MART)(built)
 
 
 dag = smartcar_subject2_drive()

@@ -9,7 +9,7 @@ The original appended; this overwrites the `biz_date` partition.
 
 Runs after subject 2 (asset `managed_smartcar_drive_info`, replacing Oozie's 03:00 offset) and daily
 for the logical date once subject 2 has produced it. Param `working_day` overrides the dates.
-Emits `managed_smartcar_symptom_info` with `extra.biz_dates`.
+Emits `managed_smartcar_symptom_info` with `extra.biz_dates` only after its critical checks passed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,15 @@ from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import DRIVE_MART, SYMPTOM_MART
-from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
+from smartcar.warehouse.dag_support import (
+    DAGRUN_TIMEOUT,
+    DEFAULT_ARGS,
+    START,
+    TAGS,
+    daily_or_asset,
+    publish_after_checks,
+    upstream_gate,
+)
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -40,14 +48,14 @@ def smartcar_subject3_symptom() -> None:
     def working_days(**context) -> list[str]:
         return run_dates(context, param="working_day", event_key="biz_dates")
 
-    @task(outlets=[SYMPTOM_MART])
-    def build_symptom_mart(days: list[str], *, outlet_events=None) -> list[str]:
+    @task
+    def build_symptom_mart(days: list[str]) -> list[str]:
         for day in days:
             pipeline.build_symptom_mart(day)
-        outlet_events[SYMPTOM_MART].extra = {"biz_dates": days}
         return days
 
-    validation_task(SYMPTOM_MART.name, dates=build_symptom_mart(upstream_gate(DRIVE_MART, "biz_dates")(working_days())))
+    built = build_symptom_mart(upstream_gate(DRIVE_MART, "biz_dates")(working_days()))
+    validation_task(SYMPTOM_MART.name, dates=built) >> publish_after_checks(SYMPTOM_MART)(built)
 
 
 dag = smartcar_subject3_symptom()

@@ -18,7 +18,15 @@ from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import EMERGENCY_MART, STATUS_MART
-from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily_or_asset, upstream_gate
+from smartcar.warehouse.dag_support import (
+    DAGRUN_TIMEOUT,
+    DEFAULT_ARGS,
+    START,
+    TAGS,
+    daily_or_asset,
+    publish_after_checks,
+    upstream_gate,
+)
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -38,15 +46,14 @@ def smartcar_subject4_emergency() -> None:
     def working_days(**context) -> list[str]:
         return run_dates(context, param="working_day", event_key="biz_dates")
 
-    @task(outlets=[EMERGENCY_MART])
-    def build_emergency_mart(days: list[str], *, outlet_events=None) -> list[str]:
+    @task
+    def build_emergency_mart(days: list[str]) -> list[str]:
         for day in days:
             pipeline.build_emergency_mart(day)
-        outlet_events[EMERGENCY_MART].extra = {"biz_dates": days}
         return days
 
     built = build_emergency_mart(upstream_gate(STATUS_MART, "biz_dates")(working_days()))
-    validation_task(EMERGENCY_MART.name, dates=built)
+    validation_task(EMERGENCY_MART.name, dates=built) >> publish_after_checks(EMERGENCY_MART)(built)
 
 
 dag = smartcar_subject4_emergency()

@@ -15,7 +15,14 @@ from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import BUYLIST_LANDED, BUYLIST_MART, MASTER_OVER18
-from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily_or_asset
+from smartcar.warehouse.dag_support import (
+    DAGRUN_TIMEOUT,
+    DEFAULT_ARGS,
+    START,
+    TAGS,
+    daily_or_asset,
+    publish_after_checks,
+)
 from smartcar.warehouse.run_dates import run_dates
 
 
@@ -35,14 +42,14 @@ def smartcar_subject5_buylist() -> None:
     def months(**context) -> list[str]:
         return run_dates(context, param="biz_month", event_key="biz_months")
 
-    @task(inlets=[MASTER_OVER18, BUYLIST_LANDED], outlets=[BUYLIST_MART])
-    def build_buylist_mart(months: list[str], *, outlet_events=None) -> list[str]:
+    @task(inlets=[MASTER_OVER18, BUYLIST_LANDED])
+    def build_buylist_mart(months: list[str]) -> list[str]:
         for month in months:
             pipeline.build_buylist_mart(month)
-        outlet_events[BUYLIST_MART].extra = {"biz_months": months}
         return months
 
-    validation_task(BUYLIST_MART.name, dates=build_buylist_mart(months()))
+    built = build_buylist_mart(months())
+    validation_task(BUYLIST_MART.name, dates=built) >> publish_after_checks(BUYLIST_MART, key="biz_months")(built)
 
 
 dag = smartcar_subject5_buylist()

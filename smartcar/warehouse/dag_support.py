@@ -62,3 +62,24 @@ def upstream_gate(asset: Asset, event_key: str, *, timeout: timedelta = timedelt
         return PokeReturnValue(is_done=upstream_ready(recent, event_key, dates), xcom_value=list(dates))
 
     return wait
+
+
+def publish_after_checks(*assets: Asset, key: str | None = "biz_dates", task_id: str | None = None):
+    """A task factory: emits the event of ``assets`` (``extra[key]`` = the dates, plus ``extra``).
+
+    Put it downstream of the validation task of those assets: an asset event is what triggers and
+    unblocks every consumer (the next subjects, ML, the export), so it must only exist for a
+    partition whose critical checks passed. A failed validation leaves this task
+    ``upstream_failed``, no event is emitted, and the consumers' gates keep waiting for the date.
+    """
+
+    @task(task_id=task_id or f"publish_{assets[0].name}", outlets=list(assets))
+    def publish(dates: Any = None, extra: dict[str, Any] | None = None, *, outlet_events: Any = None) -> Any:
+        fields = dict(extra or {})
+        if key is not None:
+            fields[key] = dates
+        for asset in assets:
+            outlet_events[asset].extra = fields
+        return dates
+
+    return publish

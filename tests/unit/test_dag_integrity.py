@@ -49,3 +49,27 @@ def test_dags_have_owners_tags_retries_and_docs(dag_bag) -> None:
 def test_no_cycles(dag_bag) -> None:
     for dag in dag_bag.dags.values():
         dag.check_cycle()
+
+
+def test_asset_events_only_after_their_checks(dag_bag) -> None:
+    """A task emitting a checked table's asset event runs downstream of that table's validation, so
+    a partition that failed its critical checks never triggers or unblocks a consumer."""
+    from smartcar_quality.operators import DataQualityOperator
+
+    checked_somewhere: set[str] = set()
+    emitted: set[str] = set()
+    problems = []
+    for dag_id, dag in dag_bag.dags.items():
+        validators = {t: task for task in dag.tasks if isinstance(task, DataQualityOperator) for t in task.tables}
+        checked_somewhere |= set(validators)
+        for task in dag.tasks:
+            upstream = task.get_flat_relative_ids(upstream=True)
+            for outlet in task.outlets:
+                name = getattr(outlet, "name", None)
+                emitted.add(name)
+                validator = validators.get(name)
+                if validator is not None and validator.task_id not in upstream:
+                    problems.append(f"{dag_id}.{task.task_id} emits {name} before {validator.task_id}")
+    assert not problems, "\n".join(problems)
+    # every mart is checked before it is published (the buy-list file has no checks of its own)
+    assert {n for n in emitted if n.startswith("managed_")} <= checked_somewhere
