@@ -41,7 +41,6 @@ DEFAULT_ARGS = {
     schedule=SYMPTOM_MART & EMERGENCY_MART,
     start_date=pendulum.datetime(2020, 3, 1, tz="UTC"),
     catchup=False,
-    max_active_runs=1,
     default_args=DEFAULT_ARGS,
     tags=["smartcar", "export", "quality"],
     doc_md=__doc__,

@@ -54,8 +54,12 @@ def smartcar_ingest() -> None:
 
     @task
     def register_status_partition(report: dict) -> str:
-        pipeline.register_status_partition(report["wrk_date"])
-        return report["wrk_date"]
+        wrk_date = report["wrk_date"]
+        if not pipeline.landed_status_files(wrk_date):
+            # an idle day is not a failure: skipped (not red), and no event for consumers to act on
+            raise AirflowSkipException(f"no status file has been collected for load date {wrk_date}")
+        pipeline.register_status_partition(wrk_date)
+        return wrk_date
 
     @task(outlets=[BUYLIST_LANDED])
     def publish_buylist(report: dict, *, outlet_events=None) -> list[str]:

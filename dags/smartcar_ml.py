@@ -26,7 +26,6 @@ from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, daily, upstream_
     schedule=daily(),
     start_date=START,
     catchup=False,
-    max_active_runs=1,
     default_args={**DEFAULT_ARGS, "owner": "smartcar-ml"},
     tags=["smartcar", "ml", "spark"],
     doc_md=__doc__,
@@ -36,13 +35,13 @@ def smartcar_ml() -> None:
     def run_date(ds_nodash: str | None = None) -> list[str]:
         return [ds_nodash]
 
-    @task(inlets=[STATUS_MART])
+    @task(inlets=[STATUS_MART], max_active_tis_per_dag=1)  # one Spark job at a time, runs still independent
     def classify(dates: list[str]) -> dict:
         from smartcar.ml.jobs import run_classification
 
         return run_classification(dates[0])
 
-    @task(inlets=[MASTER_LANDED])
+    @task(inlets=[MASTER_LANDED], max_active_tis_per_dag=1)
     def cluster(ds_nodash: str | None = None) -> dict:
         from smartcar.ml.jobs import run_clustering
 

@@ -36,7 +36,6 @@ from smartcar.warehouse.run_dates import run_dates
     schedule=daily_or_asset(DRIVE_MART),
     start_date=START,
     catchup=False,
-    max_active_runs=1,
     default_args=DEFAULT_ARGS,
     dagrun_timeout=DAGRUN_TIMEOUT,
     tags=[*TAGS, "subject3"],
@@ -48,7 +47,7 @@ def smartcar_subject3_symptom() -> None:
     def working_days(**context) -> list[str]:
         return run_dates(context, param="working_day", event_key="biz_dates")
 
-    @task
+    @task(max_active_tis_per_dag=1)  # builds one date at a time (global figures read every date); waits never block
     def build_symptom_mart(days: list[str]) -> list[str]:
         for day in days:
             pipeline.build_symptom_mart(day)

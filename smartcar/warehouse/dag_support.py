@@ -48,7 +48,15 @@ def daily_or_asset(*assets: Asset) -> AssetOrTimeSchedule:
 
 
 def upstream_gate(asset: Asset, event_key: str, *, timeout: timedelta = timedelta(hours=6)):
-    """A sensor task factory: done when ``asset`` has an event whose ``extra[event_key]`` covers the dates."""
+    """A sensor task factory: done when ``asset`` has an event whose ``extra[event_key]`` covers the dates.
+
+    Reschedule mode holds no worker slot while waiting, and no DAG here limits its active runs to
+    one, so a run waiting for a date that never gets data blocks no run of another date. When
+    nothing arrives within ``timeout`` the gate is *skipped* (``soft_fail``), not failed: an idle
+    day is not an incident, and the skipped tasks say "no input for this date" in the UI. A date
+    whose upstream partition failed its checks stays unpublished (see :func:`publish_after_checks`),
+    so it is waited for and then skipped too, never built on.
+    """
 
     @task.sensor(
         task_id=f"wait_for_{asset.name}",
@@ -56,6 +64,7 @@ def upstream_gate(asset: Asset, event_key: str, *, timeout: timedelta = timedelt
         poke_interval=60,
         timeout=timeout.total_seconds(),
         mode="reschedule",
+        soft_fail=True,
     )
     def wait(dates: Sequence[str], inlet_events: Any = None) -> PokeReturnValue:
         recent = inlet_events[asset].ascending(False).limit(500)

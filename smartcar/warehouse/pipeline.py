@@ -48,6 +48,12 @@ def ingest_spool(wrk_date: str, settings: Settings | None = None) -> dict[str, A
     return report.as_dict()
 
 
+def landed_status_files(wrk_date: str) -> int:
+    """Status files landed under load date ``wrk_date`` so far (by this run or an earlier one)."""
+    folder = get_settings().landing_path / "car-batch-log" / f"wrk_date={wrk_date}"
+    return sum(1 for f in folder.glob("*") if f.is_file() and not f.name.startswith(".")) if folder.is_dir() else 0
+
+
 def register_status_partition(wrk_date: str, conn: Any = None) -> None:
     (get_settings().landing_path / "car-batch-log" / f"wrk_date={wrk_date}").mkdir(parents=True, exist_ok=True)
     with connection(conn) as c:

@@ -73,3 +73,19 @@ def test_asset_events_only_after_their_checks(dag_bag) -> None:
     assert not problems, "\n".join(problems)
     # every mart is checked before it is published (the buy-list file has no checks of its own)
     assert {n for n in emitted if n.startswith("managed_")} <= checked_somewhere
+
+
+def test_waiting_runs_block_no_other_date(dag_bag) -> None:
+    """A run waiting in an upstream gate must not hold the DAG's only run slot, and a gate that
+    times out ends skipped (an idle day), not failed."""
+    from airflow.sdk.bases.sensor import BaseSensorOperator
+
+    problems = []
+    for dag_id, dag in dag_bag.dags.items():
+        sensors = [t for t in dag.tasks if isinstance(t, BaseSensorOperator)]
+        if sensors and dag.max_active_runs <= 1:
+            problems.append(f"{dag_id}: max_active_runs={dag.max_active_runs} with gates {[s.task_id for s in sensors]}")
+        for sensor in sensors:
+            if sensor.mode != "reschedule" or not sensor.soft_fail:
+                problems.append(f"{dag_id}.{sensor.task_id}: mode={sensor.mode} soft_fail={sensor.soft_fail}")
+    assert not problems, "\n".join(problems)
