@@ -84,7 +84,9 @@ def test_waiting_runs_block_no_other_date(dag_bag) -> None:
     for dag_id, dag in dag_bag.dags.items():
         sensors = [t for t in dag.tasks if isinstance(t, BaseSensorOperator)]
         if sensors and dag.max_active_runs <= 1:
-            problems.append(f"{dag_id}: max_active_runs={dag.max_active_runs} with gates {[s.task_id for s in sensors]}")
+            problems.append(
+                f"{dag_id}: max_active_runs={dag.max_active_runs} with gates {[s.task_id for s in sensors]}"
+            )
         for sensor in sensors:
             if sensor.mode != "reschedule" or not sensor.soft_fail:
                 problems.append(f"{dag_id}.{sensor.task_id}: mode={sensor.mode} soft_fail={sensor.soft_fail}")
