@@ -1,4 +1,5 @@
-"""Print what a data-quality check costs: JVM start, GE import, and the status-mart validation by size.
+"""Print what a data-quality check costs: GE import, every table of a sample day, an empty partition, and
+the status-mart validation at full size.
 
 Usage: .venv/bin/python bench/bench_quality.py [--rows 2160000] [--home /tmp/smartcar-bench-quality]
 
@@ -64,21 +65,35 @@ def main() -> None:
     args = parser.parse_args()
     shutil.rmtree(args.home, ignore_errors=True)
     os.environ["SMARTCAR_HOME"] = args.home
-    date = "20200322"
+    date, small = "20200322", "20200324"
     t = time.monotonic()
     _write(args.rows, date)
-    print(f"write {args.rows:,} rows: {time.monotonic() - t:.1f} s")
-    t = time.monotonic()
-    from smartcar.quality.frames import spark_session
+    from smartcar.quality.samples import write_sample_day
 
-    spark_session().range(1).count()
-    print(f"JVM + SparkSession start: {time.monotonic() - t:.1f} s")
+    write_sample_day(small)
+    print(f"write {args.rows:,} status-mart rows + a sample day of every table: {time.monotonic() - t:.1f} s")
     t = time.monotonic()
     import great_expectations  # noqa: F401
 
     print(f"great_expectations import: {time.monotonic() - t:.1f} s")
     from smartcar.quality.runner import validate
+    from smartcar.quality.tables import TABLES
 
+    print("each table of the sample day (first call includes the engine's start):")
+    total = 0.0
+    for table, spec in TABLES.items():
+        value = None if spec.partition_key is None else ("202003" if spec.partition_key == "biz_month" else small)
+        t = time.monotonic()
+        report = validate(table, value)
+        took = time.monotonic() - t
+        total += took
+        print(
+            f"  {table:<40} {took:6.1f} s  {report.rows:>7,} rows  {report.evaluated:>3} expectations  {report.status}"
+        )
+    print(f"  {'all ten tables':<40} {total:6.1f} s")
+    t = time.monotonic()
+    report = validate("managed_smartcar_status_info", "20991231")
+    print(f"validate an empty partition: {time.monotonic() - t:.1f} s ({report.status})")
     for label in ("cold", "warm"):
         t = time.monotonic()
         report = validate("managed_smartcar_status_info", date)

@@ -1,9 +1,9 @@
-"""Reading a warehouse partition into a Spark DataFrame, by path.
+"""Reading a warehouse partition into a Spark DataFrame, by path (the ML jobs), and file helpers.
 
-The checks run on Spark, the engine that holds the warehouse, but in a local session of their
-own that reads the files directly: the embedded metastore (Derby) admits one JVM, and the
-files are the contract anyway (Sqoop read them the same way). The session starts once per
-process (a JVM start costs about 8 s on this machine) and is reused.
+The ML jobs train on Spark in a local session of their own that reads the files directly: the
+embedded metastore (Derby) admits one JVM, and the files are the contract anyway (Sqoop read them
+the same way). The session starts once per process (a JVM start costs about 8 s on this machine).
+The quality checks read the same files with pandas instead (:mod:`smartcar.quality.partitions`).
 """
 
 from __future__ import annotations

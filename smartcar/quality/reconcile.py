@@ -1,7 +1,7 @@
 """Reconciliation between stages: the row count a table must have, computed from its inputs.
 
 Each mart is recounted here from the stage before it with the rule of SEED_SPEC section 5
-(an independent re-statement, not the batch code), and the result becomes an
+(an independent re-statement in pandas, not the batch's HiveQL), and the result becomes an
 ``expect_table_row_count_to_equal`` so the comparison shows up in the report. A stage that
 lost, duplicated or invented rows therefore fails the validation.
 """
@@ -13,61 +13,65 @@ from collections.abc import Callable
 import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 
-from smartcar.quality.frames import read_partition, read_table
+from smartcar.quality.partitions import read_partition, read_table
 from smartcar.quality.tables import table_spec
 from smartcar.settings import Settings
 
 SHARP_TURNS = ("L2", "L3", "R2", "R3")
 
 
-def _adults(settings: Settings | None):
-    return read_partition(table_spec("smartcar_master_over18"), None, settings).select("car_number").distinct()
+def _adults(settings: Settings | None) -> set[str]:
+    cars = read_partition(table_spec("smartcar_master_over18"), None, settings, ["car_number"])["car_number"]
+    return set(cars.dropna())
 
 
 def _master_over18(date: str | None, settings: Settings | None) -> tuple[int, str]:
-    master = read_partition(table_spec("smartcar_master"), None, settings)
-    return master.where("age >= 18").count(), "master rows with age >= 18"
+    master = read_partition(table_spec("smartcar_master"), None, settings, ["age"])
+    return int((master["age"] >= 18).sum()), "master rows with age >= 18"
 
 
 def _status_mart(date: str, settings: Settings | None) -> tuple[int, str]:
     # Files simulated for `date` may be collected on that day or later: scan wrk_date >= date.
-    status = read_table(table_spec("smartcar_status_info"), settings, min_partition=date)
-    rows = status.where(f"substring(reg_date, 1, 8) = '{date}'").join(_adults(settings), "car_number", "left_semi")
-    return rows.count(), f"landed status rows of {date} (wrk_date >= {date}) joined to adult cars"
+    status = read_table(
+        table_spec("smartcar_status_info"), settings, min_partition=date, columns=["reg_date", "car_number"]
+    )
+    rows = (status["reg_date"].str[:8] == date) & status["car_number"].isin(_adults(settings))
+    return int(rows.sum()), f"landed status rows of {date} (wrk_date >= {date}) joined to adult cars"
 
 
 def _drive_mart(date: str, settings: Settings | None) -> tuple[int, str]:
-    drive = read_partition(table_spec("smartcar_drive_info_2"), date, settings)
-    rows = drive.where(f"substring(r_date, 1, 8) = '{date}'").join(_adults(settings), "car_number", "left_semi")
-    return rows.count(), f"driving rows of {date} joined to adult cars"
+    drive = read_partition(table_spec("smartcar_drive_info_2"), date, settings, ["r_date", "car_number"])
+    rows = (drive["r_date"].str[:8] == date) & drive["car_number"].isin(_adults(settings))
+    return int(rows.sum()), f"driving rows of {date} joined to adult cars"
 
 
 def _symptom_mart(date: str, settings: Settings | None) -> tuple[int, str]:
-    drive = read_partition(table_spec("managed_smartcar_drive_info"), date, settings)
-    cars = drive.where(drive.steer_angle.isin(*SHARP_TURNS)).select("car_number").distinct()
-    return cars.count(), f"cars of the drive mart on {date} with at least one sharp turn"
+    drive = read_partition(table_spec("managed_smartcar_drive_info"), date, settings, ["car_number", "steer_angle"])
+    cars = drive.loc[drive["steer_angle"].isin(SHARP_TURNS), "car_number"].nunique()
+    return int(cars), f"cars of the drive mart on {date} with at least one sharp turn"
 
 
 def _emergency_mart(date: str, settings: Settings | None) -> tuple[int, str]:
-    status = read_partition(table_spec("managed_smartcar_status_info"), date, settings)
-    status.createOrReplaceTempView("_recon_status")
-    spark = status.sparkSession
-    flagged = spark.sql(
-        """
-        SELECT car_number FROM _recon_status GROUP BY car_number
-        HAVING avg(tire_fl) < 80 OR avg(tire_fr) < 80 OR avg(tire_bl) < 80 OR avg(tire_br) < 80
-            OR max(CASE WHEN '2' IN (light_fl, light_fr, light_bl, light_br) THEN 1 ELSE 0 END) = 1
-            OR max(CASE WHEN engine = 'C' THEN 1 ELSE 0 END) = 1
-            OR max(CASE WHEN `break` = 'C' THEN 1 ELSE 0 END) = 1
-            OR avg(battery) < 30
-        """
+    tires, lights = ["tire_fl", "tire_fr", "tire_bl", "tire_br"], ["light_fl", "light_fr", "light_bl", "light_br"]
+    cols = ["car_number", *tires, *lights, "engine", "break", "battery"]
+    status = read_partition(table_spec("managed_smartcar_status_info"), date, settings, cols)
+    if status.empty:
+        return 0, f"cars of the status mart on {date} with at least one failed check"
+    status["_light"] = status[lights].eq("2").any(axis=1)
+    status["_engine"] = status["engine"].eq("C")
+    status["_break"] = status["break"].eq("C")
+    per_car = status.groupby("car_number").agg(
+        {**dict.fromkeys([*tires, "battery"], "mean"), "_light": "any", "_engine": "any", "_break": "any"}
     )
-    return flagged.count(), f"cars of the status mart on {date} with at least one failed check"
+    flagged = (per_car[tires] < 80).any(axis=1) | per_car["_light"] | per_car["_engine"] | per_car["_break"]
+    flagged |= per_car["battery"] < 30
+    return int(flagged.sum()), f"cars of the status mart on {date} with at least one failed check"
 
 
 def _item_mart(month: str, settings: Settings | None) -> tuple[int, str]:
-    buys = read_partition(table_spec("smartcar_item_buylist"), None, settings).where(f"month = '{month}'")
-    return buys.join(_adults(settings), "car_number", "left_semi").count(), f"buy-list rows of {month} of adult cars"
+    buys = read_partition(table_spec("smartcar_item_buylist"), None, settings, ["car_number", "month"])
+    rows = (buys["month"] == month) & buys["car_number"].isin(_adults(settings))
+    return int(rows.sum()), f"buy-list rows of {month} of adult cars"
 
 
 RECONCILERS: dict[str, Callable[[str, Settings | None], tuple[int, str]]] = {

@@ -1,4 +1,4 @@
-"""Validate one partition of one table with Great Expectations on Spark and keep the report.
+"""Validate one partition of one table with Great Expectations (pandas engine) and keep the report.
 
 One GE file context lives under ``<home>/quality/gx``; its suites, validation definitions and
 checkpoints are named after the table, its run names after the partition date, so the Data
@@ -100,56 +100,50 @@ def validate(table: str, date: str | None, settings: Settings | None = None) -> 
     """
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
-    from pyspark import StorageLevel
 
     from smartcar.quality.datadocs import make_offline
-    from smartcar.quality.frames import read_partition
+    from smartcar.quality.partitions import read_partition
     from smartcar.quality.reconcile import reconciliation_rules
     from smartcar.quality.suites import build_rules
 
     s = settings or get_settings()
     spec = table_spec(table)
     started = time.monotonic()
-    frame = read_partition(spec, date, s).persist(StorageLevel.MEMORY_AND_DISK)
-    try:
-        rows = frame.count()
-        expectations = build_rules(spec.name, date) + reconciliation_rules(spec.name, date, s)
-        run_time = dt.datetime.now(dt.UTC)
-        with _locked(s):
-            context = _context(s)
-            source = context.data_sources.add_or_update_spark(name="warehouse")
-            asset = next((a for a in source.assets if a.name == spec.name), None) or source.add_dataframe_asset(
-                name=spec.name
+    frame = read_partition(spec, date, s)
+    rows = len(frame)
+    expectations = build_rules(spec.name, date) + reconciliation_rules(spec.name, date, s)
+    run_time = dt.datetime.now(dt.UTC)
+    with _locked(s):
+        context = _context(s)
+        source = context.data_sources.add_or_update_pandas(name="warehouse_files")
+        asset = next((a for a in source.assets if a.name == spec.name), None) or source.add_dataframe_asset(
+            name=spec.name
+        )
+        batch = next((b for b in asset.batch_definitions if b.name == "partition"), None)
+        batch = batch or asset.add_batch_definition_whole_dataframe("partition")
+        suite = context.suites.add_or_update(gx.ExpectationSuite(name=spec.name, expectations=expectations))
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
+        )
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(name=spec.name, validation_definitions=[definition], result_format="BOOLEAN_ONLY")
+        )
+        run_id = RunIdentifier(run_name=date or "all", run_time=run_time)
+        # Pass 1 only says pass/fail (fewer metrics); only when something failed,
+        # pass 2 collects the counts and samples. Same run id: pass 2 replaces pass 1's result.
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+        if not outcome.success:
+            details = context.checkpoints.add_or_update(
+                gx.Checkpoint(name=f"{spec.name}__details", validation_definitions=[definition], result_format="BASIC")
             )
-            batch = next((b for b in asset.batch_definitions if b.name == "partition"), None)
-            batch = batch or asset.add_batch_definition_whole_dataframe("partition")
-            suite = context.suites.add_or_update(gx.ExpectationSuite(name=spec.name, expectations=expectations))
-            definition = context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
-            )
-            checkpoint = context.checkpoints.add_or_update(
-                gx.Checkpoint(name=spec.name, validation_definitions=[definition], result_format="BOOLEAN_ONLY")
-            )
-            run_id = RunIdentifier(run_name=date or "all", run_time=run_time)
-            # Pass 1 only says pass/fail (a third of the Spark jobs); only when something failed,
-            # pass 2 collects the counts and samples. Same run id: pass 2 replaces pass 1's result.
-            outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
-            if not outcome.success:
-                details = context.checkpoints.add_or_update(
-                    gx.Checkpoint(
-                        name=f"{spec.name}__details", validation_definitions=[definition], result_format="BASIC"
-                    )
-                )
-                outcome = details.run(batch_parameters={"dataframe": frame}, run_id=run_id)
-            identifier, result = next(iter(outcome.run_results.items()))
-            context.build_data_docs(resource_identifiers=[identifier])
-            site = docs_site_dir(s)
-            page = Path("validations", *identifier.to_tuple()).with_suffix(".html")
-            leftovers = make_offline(site, [site / page, site / "index.html"])
-            if leftovers:
-                log.warning("Data Docs still reference external assets: %s", leftovers)
-    finally:
-        frame.unpersist()
+            outcome = details.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+        identifier, result = next(iter(outcome.run_results.items()))
+        context.build_data_docs(resource_identifiers=[identifier])
+        site = docs_site_dir(s)
+        page = Path("validations", *identifier.to_tuple()).with_suffix(".html")
+        leftovers = make_offline(site, [site / page, site / "index.html"])
+        if leftovers:
+            log.warning("Data Docs still reference external assets: %s", leftovers)
     findings = _findings(result)
     status = "failed" if any(f.severity == "critical" for f in findings) else ("warning" if findings else "passed")
     stats = result.statistics

@@ -9,10 +9,13 @@ of the shipped master file) is a ``warning`` that is reported and logged.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
 
 import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
+from great_expectations.expectations.row_conditions import Column
 
 from smartcar.quality.tables import MASTER_COLUMNS, TableSpec, table_spec
 
@@ -197,23 +200,31 @@ def build_rules(table: str, date: str | None) -> list[Expectation]:
             between(["steer_a_cnt"], 1, None, "inner join with sharp turns: at least one"),
             in_set(("speed_p_symptom", "break_p_symptom", "steer_p_symptom"), SYMPTOM_LABELS, "labels normal/abnormal"),
             unique("car_number"),
-            gxe.UnexpectedRowsExpectation(
-                unexpected_rows_query=(
-                    "SELECT * FROM {batch} WHERE (steer_a_cnt > 2000) <> (steer_p_symptom = 'abnormal')"
-                ),
-                description="steer_p_symptom is abnormal exactly when there are more than 2000 sharp turns",
-                severity=CRITICAL,
-            ),
+            *[
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="steer_p_symptom",
+                    value_set=[label],
+                    row_condition=condition,
+                    severity=CRITICAL,
+                    meta=_meta("steer_p_symptom is abnormal exactly when there are more than 2000 sharp turns"),
+                )
+                for label, condition in (
+                    ("abnormal", Column("steer_a_cnt") > 2000),
+                    ("normal", Column("steer_a_cnt") <= 2000),
+                )
+            ],
         ],
         "managed_smartcar_emergency_check_info": lambda: [
             regex("car_number", CAR_NUMBER_REGEX, "car number: letter + 4 digits"),
             *[in_set([c], [label], f"{c} is '{label}' or null") for c, label in CHECK_LABELS.items()],
             unique("car_number"),
-            gxe.UnexpectedRowsExpectation(
-                unexpected_rows_query="SELECT * FROM {batch} WHERE "
-                + " AND ".join(f"{c} IS NULL" for c in CHECK_LABELS),
-                description="only cars with at least one triggered check are written",
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="battery_check",
+                row_condition=functools.reduce(
+                    operator.and_, (Column(c).is_null() for c in CHECK_LABELS if c != "battery_check")
+                ),
                 severity=CRITICAL,
+                meta=_meta("only cars with at least one triggered check are written"),
             ),
         ],
         "managed_smartcar_item_buylist_info": lambda: [

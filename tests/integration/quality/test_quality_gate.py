@@ -1,6 +1,6 @@
 """A bad batch fails validation, blocks the export and shows in the report; a clean batch exports.
 
-Runs the real export DAG with ``dag.test()`` (Spark validation, real PostgreSQL target) on hand-made
+Runs the real export DAG with ``dag.test()`` (Great Expectations on the partition files, real PostgreSQL target) on hand-made
 warehouse partitions written by :mod:`smartcar.quality.samples`.
 """
 
@@ -45,11 +45,7 @@ def runs(private_warehouse, airflow_home, postgres_service):
     for day in (CLEAN, BAD):
         logical = dt.datetime.strptime(day, "%Y%m%d").replace(tzinfo=dt.UTC)
         out[day] = dag.test(logical_date=logical, run_conf={"working_day": day})
-    yield out, export_engine()
-    from smartcar.quality.frames import spark_session
-
-    spark_session().stop()  # the JVM would otherwise outlive the module (and log at interpreter exit)
-    spark_session.cache_clear()
+    return out, export_engine()
 
 
 def test_clean_batch_passes_and_exports(runs) -> None:
