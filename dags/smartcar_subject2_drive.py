@@ -15,6 +15,7 @@ Backfill any range of dates whose driving events are still in HBase. Emits
 from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
@@ -45,7 +46,10 @@ def smartcar_subject2_drive() -> None:
 
     @task
     def copy_drive_from_hbase(days: list[str]) -> dict[str, int]:
-        return {day: pipeline.copy_drive_from_hbase(day) for day in days}
+        counts = {day: pipeline.copy_drive_from_hbase(day) for day in days}
+        if not any(counts.values()):  # an idle day is skipped (not red); HBase down still fails
+            raise AirflowSkipException(f"no driving events in HBase for {', '.join(days)}")
+        return counts
 
     @task(inlets=[MASTER_OVER18, DRIVE_INFO_2])
     def build_drive_mart(days: list[str]) -> list[str]:

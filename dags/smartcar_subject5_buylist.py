@@ -11,6 +11,7 @@ with `extra.biz_months`.
 from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
@@ -44,6 +45,9 @@ def smartcar_subject5_buylist() -> None:
 
     @task(inlets=[MASTER_OVER18, BUYLIST_LANDED])
     def build_buylist_mart(months: list[str]) -> list[str]:
+        missing = [m for m in months if not pipeline.buylist_landed(m)]
+        if missing == months:  # an idle month is skipped (not red); a partial input still fails its checks
+            raise AirflowSkipException(f"no buy list has been collected for {', '.join(months)}")
         for month in months:
             pipeline.build_buylist_mart(month)
         return months

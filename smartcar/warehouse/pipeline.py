@@ -114,6 +114,15 @@ def build_emergency_mart(day: str, conn: Any = None) -> None:
         hql.run_file(c, "build/subject4_emergency_check_info", {"working_day": _day(day)})
 
 
+def buylist_landed(month: str) -> bool:
+    """Whether a landed buy-list file holds rows of ``month`` (read by path, no query engine)."""
+    from smartcar.quality.partitions import read_partition
+    from smartcar.quality.tables import table_spec
+
+    months = read_partition(table_spec("smartcar_item_buylist"), None, columns=["month"])["month"]
+    return bool((months == month).any())
+
+
 def build_buylist_mart(month: str, conn: Any = None) -> None:
     if len(month) != 6 or not month.isdigit():
         raise ValueError(f"month must be yyyyMM, got {month!r}")

@@ -257,3 +257,16 @@ def test_backfill_creates_one_run_per_business_date(scenario):
         runs = session.query(DagRun).filter(DagRun.backfill_id == backfill.id).all()
         days = sorted(r.logical_date.strftime("%Y%m%d") for r in runs)
     assert days == ["19990701", "19990702", "19990703"]
+
+
+def test_a_date_without_input_ends_skipped_not_failed(scenario):
+    """An idle day (no driving events in HBase, no buy list for the month) is not an incident."""
+    for dag_id, day, conf, gate in (
+        ("smartcar_subject2_drive", "20000101", None, "copy_drive_from_hbase"),
+        ("smartcar_subject5_buylist", "20000101", {"biz_month": "200001"}, "build_buylist_mart"),
+    ):
+        run = load_dag(dag_id).test(logical_date=_utc(day), run_conf=conf)
+        states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+        assert "success" in str(run.state), (dag_id, states)
+        assert states[gate] == "skipped", (dag_id, states)
+        assert all(v == "skipped" for k, v in states.items() if k.startswith(("validate_", "publish_"))), states
