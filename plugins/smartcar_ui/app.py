@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
+from smartcar_ui.charts import bar_chart
 from smartcar_ui.render import Raw, error, link, page, table
 
 PREFIX = "/smartcar"
@@ -74,6 +75,21 @@ def _alert_rows(alerts: list[dict[str, Any]]) -> list[list[object]]:
     return rows
 
 
+def _speeding_charts(members: list[str]) -> str:
+    from smartcar import speeding_stats
+
+    if not members:
+        return ""
+    hourly = bar_chart("speeding windows per hour (event time)", [f"{h:02d}" for h in range(24)],
+                       speeding_stats.alerts_per_hour(members))  # fmt: skip
+    try:
+        areas = speeding_stats.cars_per_area(members)
+        by_area = bar_chart("speeding cars per area", list(areas), list(areas.values()), " cars")
+    except Exception as exc:  # HBase down: the hourly chart still shows
+        by_area = Raw(error(f"areas need HBase, which is not reachable: {exc}"))
+    return f'<div class="charts">{hourly}{by_area}</div>'
+
+
 @app.get("/speeding", response_class=HTMLResponse)
 def speeding(date: str | None = None, car: str | None = None, limit: int = 50) -> str:
     from smartcar import alerts_store
@@ -89,7 +105,7 @@ def speeding(date: str | None = None, car: str | None = None, limit: int = 50) -
         for m in members:
             number, _, stamp = m.partition("-")
             cars.setdefault(number, []).append(stamp)
-        body = form + f"<h2>Speeding cars on {day}: {len(cars)}</h2>"
+        body = form + f"<h2>Speeding cars on {day}: {len(cars)}</h2>" + _speeding_charts(members)
         body += table(
             ["car", "alerts", "first", "last"],
             [[link(f"{PREFIX}/speeding?car={c}", c), len(s), min(s), max(s)] for c, s in sorted(cars.items())],

@@ -17,6 +17,7 @@ nav a{margin-right:1rem} table{border-collapse:collapse;margin:.4rem 0;font-size
 th,td{border:1px solid #d3d8de;padding:.3rem .6rem;text-align:left;vertical-align:top} th{background:#f1f4f7}
 .passed{background:#d9f2e6} .warning{background:#fff4cc} .failed{background:#fbd5d5} .muted{color:#6b7785}
 .box{border:1px solid #d3d8de;border-radius:6px;padding:.6rem 1rem;margin:.5rem 0;display:inline-block;min-width:8rem}
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem;overflow-x:auto;margin:.5rem 0} .chart{display:block}
 .box b{display:block;font-size:1.4rem} .err{background:#fbd5d5;padding:.5rem 1rem;border-radius:6px}
 @media (prefers-color-scheme: dark){body{background:#111418;color:#e4e7eb}th{background:#1f2933}
 th,td{border-color:#3e4c59}.passed{background:#14532d}.warning{background:#713f12}.failed{background:#7f1d1d}a{color:#7cc4fa}}

@@ -127,6 +127,10 @@ def test_nav_has_the_platform_pages_inside_the_airflow_ui(page) -> None:
     frame.locator("h1").filter(has_text="Speeding cars and alerts").wait_for()
     text = frame.locator("body").inner_text()
     assert "K0042" in text and "B0007" in text and f"Speeding cars on {TODAY}: 2" in text
+    # the hourly chart: an inline SVG with 24 bars, the 01 h bar holding both alerts
+    hourly = frame.locator('svg.chart[aria-label^="speeding windows per hour"]')
+    assert hourly.locator("rect.bar").count() == 24
+    assert hourly.locator("rect.bar title").nth(1).text_content() == "01: 2"
     _shot(page, "01-airflow-ui-speeding")
 
 
