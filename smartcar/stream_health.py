@@ -14,6 +14,9 @@ from smartcar.clients import redis_client
 from smartcar.settings import Settings, get_settings
 
 HEALTH_PREFIX = "smartcar:stream:health:"
+HISTORY_PREFIX = "smartcar:stream:history:"
+HISTORY_SECONDS = 3600
+"""Per-instance samples kept for the stream page's charts (one per heartbeat, the last hour)."""
 INSTANCES_PREFIX = "smartcar:stream:instances:"
 STALE_AFTER_S = 15.0
 """An instance without a heartbeat for this long is considered dead."""
@@ -22,6 +25,10 @@ SUMMED = ("lag", "events_per_s", "processed", "dead_letters", "alerts", "late_ev
 
 def health_key(group: str, instance: str) -> str:
     return f"{HEALTH_PREFIX}{group}:{instance}"
+
+
+def history_key(group: str, instance: str) -> str:
+    return f"{HISTORY_PREFIX}{group}:{instance}"
 
 
 def instances_key(group: str) -> str:
@@ -39,6 +46,10 @@ def publish(instance: str, fields: dict[str, Any], settings: Settings | None = N
     pipe.expire(key, 60)
     pipe.zadd(instances_key(s.kafka_consumer_group), {instance: now})
     pipe.zremrangebyscore(instances_key(s.kafka_consumer_group), 0, now - 3600)
+    history = history_key(s.kafka_consumer_group, instance)
+    pipe.rpush(history, f"{now:.0f},{fields.get('lag', 0)},{fields.get('events_per_s', 0)}")
+    pipe.ltrim(history, -HISTORY_SECONDS, -1)
+    pipe.expire(history, HISTORY_SECONDS)
     pipe.execute()
 
 
@@ -77,3 +88,25 @@ def read_health(settings: Settings | None = None, stale_after: float = STALE_AFT
     out["last_heartbeat"] = max((b for _, b in beats), default=None)
     out["details"] = details
     return out
+
+
+def read_history(settings: Settings | None = None, minutes: int = 60) -> list[tuple[int, int, float]]:
+    """``(minute start epoch, lag, events/s)`` per minute of the last ``minutes``, over all instances.
+
+    Per instance and minute the last lag and the mean rate are taken, then summed over instances;
+    a minute without any heartbeat is absent (the processor was down or not yet started).
+    """
+    s = settings or get_settings()
+    r = redis_client(s)
+    since = time.time() - minutes * 60
+    per_minute: dict[int, tuple[int, float]] = {}
+    for instance, _beat in r.zrange(instances_key(s.kafka_consumer_group), 0, -1, withscores=True):
+        buckets: dict[int, list[tuple[int, float]]] = {}
+        for sample in r.lrange(history_key(s.kafka_consumer_group, instance), 0, -1):
+            t, lag, rate = sample.split(",")
+            if float(t) >= since:
+                buckets.setdefault(int(float(t)) // 60 * 60, []).append((int(float(lag)), float(rate)))
+        for minute, samples in buckets.items():
+            lag, rate = per_minute.get(minute, (0, 0.0))
+            per_minute[minute] = (lag + samples[-1][0], rate + sum(x for _, x in samples) / len(samples))
+    return [(m, lag, round(rate, 1)) for m, (lag, rate) in sorted(per_minute.items())]

@@ -120,6 +120,18 @@ def speeding(date: str | None = None, car: str | None = None, limit: int = 50) -
     return page("Speeding cars and alerts", body)
 
 
+def _stream_charts() -> str:
+    from smartcar.stream_health import read_history
+
+    history = read_history(minutes=60)
+    if not history:
+        return "<p class='muted'>No heartbeat in the last hour: nothing to chart.</p>"
+    labels = [dt.datetime.fromtimestamp(m, dt.UTC).strftime("%H:%M") for m, _, _ in history]
+    lag = bar_chart("consumer lag, last hour (per minute, UTC)", labels, [x for _, x, _ in history], " events", bar=10)
+    rate = bar_chart("events/s, last hour (per minute, UTC)", labels, [x for _, _, x in history], " events/s", bar=10)
+    return f'<div class="charts">{lag}{rate}</div>'
+
+
 @app.get("/stream", response_class=HTMLResponse)
 def stream() -> str:
     from smartcar.stream_health import read_health
@@ -148,6 +160,7 @@ def stream() -> str:
     keys = sorted({k for d in details for k in d} - {"instance", "alive"})
     body = (
         boxes
+        + _stream_charts()
         + "<h2>Instances</h2>"
         + table(
             ["instance", "alive", *keys],

@@ -13,10 +13,16 @@ from html import escape
 from smartcar_ui.render import Raw
 
 
-def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], unit: str = "", height: int = 160) -> Raw:
-    """A vertical bar chart: one bar per label, the axis from 0 to the largest value."""
+def bar_chart(
+    title: str, labels: Sequence[str], values: Sequence[float], unit: str = "", height: int = 160, bar: int = 22
+) -> Raw:
+    """A vertical bar chart: one bar per label, the axis from 0 to the largest value.
+
+    With narrow bars (``bar`` < 18) only every sixth label is written under the axis.
+    """
     n = max(len(labels), 1)
-    bar, gap, left, bottom, top = 22, 6, 40, 34, 18
+    gap, left, bottom, top = max(2, bar // 4), 48, 34, 18
+    every = 1 if bar >= 18 else 6
     width = left + n * (bar + gap) + gap
     peak = max([*values, 0]) or 1
     scale = (height - bottom - top) / peak
@@ -37,9 +43,10 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], unit: 
             f'<rect class="bar" x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="#3e7cb1">'
             f"<title>{escape(str(label))}: {value:g}{escape(unit)}</title></rect>"
         )
-        parts.append(
-            f'<text x="{x + bar / 2}" y="{height - bottom + 12}" font-size="9" text-anchor="middle" '
-            f'fill="currentColor">{escape(str(label))}</text>'
-        )
+        if i % every == 0:
+            parts.append(
+                f'<text x="{x + bar / 2}" y="{height - bottom + 12}" font-size="9" text-anchor="middle" '
+                f'fill="currentColor">{escape(str(label))}</text>'
+            )
     parts.append("</svg>")
     return Raw("".join(parts))

@@ -142,6 +142,10 @@ def test_stream_health_page(page) -> None:
     page.goto("/smartcar/stream")
     text = page.locator("body").inner_text()
     assert "RUNNING" in text and "950.5" in text and "browser-test" in text
+    # lag and rate over the last hour, from the heartbeats' history
+    rate = page.locator('svg.chart[aria-label^="events/s, last hour"]')
+    assert page.locator('svg.chart[aria-label^="consumer lag, last hour"]').count() == 1
+    assert "950.5 events/s" in " ".join(rate.locator("rect.bar title").all_text_contents())
     _shot(page, "02-stream-health")
 
 
