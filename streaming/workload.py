@@ -6,6 +6,7 @@ the random simulator cannot promise; :func:`scripted_lines` builds them from a s
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
@@ -107,3 +108,17 @@ def isolated_settings(settings: Settings, prefix: str, partitions: int) -> Setti
     )
     ensure_topics(platform_topics(isolated), isolated)
     return isolated
+
+
+def isolation_env(settings: Settings) -> dict[str, str]:
+    """The process environment plus the ``SMARTCAR_*`` overrides of :func:`isolated_settings`, for a child
+    processor (``python -m streaming.cli run``) that must use the same topics, group and table."""
+    s = settings
+    return {
+        **os.environ,
+        "SMARTCAR_KAFKA_TOPIC": s.kafka_topic,
+        "SMARTCAR_KAFKA_DEAD_LETTER_TOPIC": s.kafka_dead_letter_topic,
+        "SMARTCAR_KAFKA_ALERT_TOPIC": s.kafka_alert_topic,
+        "SMARTCAR_KAFKA_CONSUMER_GROUP": s.kafka_consumer_group,
+        "SMARTCAR_HBASE_TABLE_PREFIX": s.hbase_table_prefix,
+    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,7 +10,7 @@ import pytest
 
 from smartcar.settings import Settings
 from streaming.processor import ProcessorConfig, StreamProcessor
-from streaming.workload import isolated_settings
+from streaming.workload import isolated_settings, isolation_env
 
 
 @pytest.fixture
@@ -23,15 +22,7 @@ def stream_settings(kafka_service, redis_service, hbase_service) -> Settings:
 @pytest.fixture
 def child_env(stream_settings: Settings) -> dict[str, str]:
     """Environment for a child processor with the same isolation."""
-    s = stream_settings
-    return {
-        **os.environ,
-        "SMARTCAR_KAFKA_TOPIC": s.kafka_topic,
-        "SMARTCAR_KAFKA_DEAD_LETTER_TOPIC": s.kafka_dead_letter_topic,
-        "SMARTCAR_KAFKA_ALERT_TOPIC": s.kafka_alert_topic,
-        "SMARTCAR_KAFKA_CONSUMER_GROUP": s.kafka_consumer_group,
-        "SMARTCAR_HBASE_TABLE_PREFIX": s.hbase_table_prefix,
-    }
+    return isolation_env(stream_settings)
 
 
 @pytest.fixture
