@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from smartcar.quality.frames import data_files, detect_format
+from smartcar.quality.files import data_files, detect_format
 from smartcar.quality.tables import TableSpec, table_spec
 from smartcar.settings import Settings
 

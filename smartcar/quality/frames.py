@@ -13,14 +13,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smartcar.quality.files import data_files, detect_format, partition_values
 from smartcar.quality.tables import TableSpec
 from smartcar.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-
-PARQUET_MAGIC = b"PAR1"
-ORC_MAGIC = b"ORC"
 
 
 @functools.cache
@@ -41,26 +39,6 @@ def spark_session() -> SparkSession:
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
-
-
-def data_files(directory: Path) -> list[Path]:
-    """Data files below ``directory`` (recursively), skipping markers such as ``_SUCCESS`` and ``.crc``."""
-    if not directory.is_dir():
-        return []
-    return sorted(
-        p for p in directory.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")) and p.stat().st_size > 0
-    )
-
-
-def detect_format(files: list[Path]) -> str:
-    """``parquet``, ``orc`` or ``text``, from the magic bytes of the first file."""
-    with files[0].open("rb") as fh:
-        head = fh.read(4)
-    if head.startswith(PARQUET_MAGIC):
-        return "parquet"
-    if head.startswith(ORC_MAGIC):
-        return "orc"
-    return "text"
 
 
 def _text_frame(spark: SparkSession, spec: TableSpec, files: list[Path]) -> DataFrame:
@@ -112,14 +90,9 @@ def read_table(spec: TableSpec, settings: Settings | None = None, min_partition:
     """All partitions of a table whose key is ``>= min_partition`` (used by the reconciliations)."""
     from functools import reduce
 
-    root = spec.root(settings)
     if spec.partition_key is None:
         return read_partition(spec, None, settings)
-    prefix = f"{spec.partition_key}="
-    values = sorted(
-        p.name[len(prefix) :] for p in (root.iterdir() if root.is_dir() else []) if p.name.startswith(prefix)
-    )
-    values = [v for v in values if min_partition is None or v >= min_partition]
+    values = [v for v in partition_values(spec, settings) if min_partition is None or v >= min_partition]
     frames = [read_partition(spec, v, settings) for v in values]
     if not frames:
         frame = empty_frame(spark_session(), spec)

@@ -175,7 +175,7 @@ def check(table: str, date: str | None, settings: Settings | None = None) -> Qua
 
 
 def _partition_mtime(table: str, date: str | None, settings: Settings | None) -> float:
-    from smartcar.quality.frames import data_files
+    from smartcar.quality.files import data_files
 
     files = data_files(table_spec(table).partition_path(date, settings))
     return max((f.stat().st_mtime for f in files), default=0.0)

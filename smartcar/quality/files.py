@@ -1,0 +1,42 @@
+"""The files of a warehouse partition: which they are, their format, the partition values of a table.
+
+Shared by the pandas reader of the quality checks (:mod:`.partitions`), the Spark reader of the ML
+jobs (:mod:`.frames`) and the export, which all read the warehouse by path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smartcar.quality.tables import TableSpec
+from smartcar.settings import Settings
+
+PARQUET_MAGIC = b"PAR1"
+ORC_MAGIC = b"ORC"
+
+
+def data_files(directory: Path) -> list[Path]:
+    """Data files below ``directory`` (recursively), skipping markers such as ``_SUCCESS`` and ``.crc``."""
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p for p in directory.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")) and p.stat().st_size > 0
+    )
+
+
+def detect_format(files: list[Path]) -> str:
+    """``parquet``, ``orc`` or ``text``, from the magic bytes of the first file."""
+    with files[0].open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if head.startswith(ORC_MAGIC):
+        return "orc"
+    return "text"
+
+
+def partition_values(spec: TableSpec, settings: Settings | None = None) -> list[str]:
+    """The values of ``spec``'s partition key that have a folder (``<key>=<value>``), sorted."""
+    root = spec.root(settings)
+    prefix = f"{spec.partition_key}="
+    return sorted(p.name[len(prefix) :] for p in (root.iterdir() if root.is_dir() else []) if p.name.startswith(prefix))
