@@ -72,8 +72,15 @@ def server_properties(settings: Settings, data_dir: Path) -> str:
 
 
 def new_cluster_id() -> str:
-    """A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (``kafka-storage random-uuid``)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (``kafka-storage random-uuid``).
+
+    Like Kafka's ``Uuid.randomUuid`` it never starts with ``-``: one id in 64 would, and the storage
+    tool's argument parser then takes it for an option ("--cluster-id: expected one argument").
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 class KafkaService(Service):
@@ -94,7 +101,9 @@ class KafkaService(Service):
         if (data / "meta.properties").exists():
             return
         data.mkdir(parents=True, exist_ok=True)
-        argv = self._java(settings, "kafka.tools.StorageTool", "format", "-t", new_cluster_id(), "-c", str(props))
+        argv = self._java(
+            settings, "kafka.tools.StorageTool", "format", f"--cluster-id={new_cluster_id()}", "-c", str(props)
+        )
         result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             raise ServiceError(f"formatting the Kafka log directory failed: {(result.stderr or result.stdout)[-800:]}")
