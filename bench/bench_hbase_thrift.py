@@ -35,7 +35,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from smartcar.driving_table import QUALIFIERS
+from smartcar.driving_table import QUALIFIERS, row_key
 from smartcar.runtime.health import free_port
 from smartcar.settings import get_settings
 
@@ -50,7 +50,8 @@ def make_rows(n: int, seed: int = 7) -> list[tuple[bytes, dict[bytes, bytes]]]:
         ts = f"2016010{rnd.randint(1, 9)}{rnd.randint(0, 235959):06d}"
         values = [ts, f"Z{i % 2600:04d}", str(rnd.randint(0, 3)), str(rnd.randint(0, 3)), "F", "N",
                   str(rnd.randint(0, 180)), f"A{rnd.randint(1, 25):02d}"]  # fmt: skip
-        rows.append((f"{ts[::-1]}-Z{i:07d}".encode(), {c: v.encode() for c, v in zip(COLUMNS, values, strict=True)}))
+        data = {c: v.encode() for c, v in zip(COLUMNS, values, strict=True)}
+        rows.append((row_key(ts, f"Z{i:07d}").encode(), data))
     return rows
 
 

@@ -81,7 +81,7 @@ class ConnectionWriter:
     """One Thrift connection: writes a batch, reconnects and retries with backoff."""
 
     def __init__(self, settings: Settings, retries: int = 5, wal: bool = True) -> None:
-        self.settings = settings or get_settings()
+        self.settings = settings
         self.retries = retries
         self.wal = wal
         self.connection: happybase.Connection | None = None
