@@ -8,6 +8,9 @@
    overwritten.
 
 The date is the **simulation (business) date** `D` = the run's logical date (or param `working_day`).
+Runs daily and, event-driven, whenever the stream announces driving days as complete
+(`hbase_drivercarinfo`: a day with no new events for `SMARTCAR_DRIVE_DAY_QUIET_S` while the stream
+is caught up; late events re-announce it and the rebuild overwrites the partition).
 Backfill any range of dates whose driving events are still in HBase. Emits
 `smartcar_drive_info_2` and `managed_smartcar_drive_info` with `extra.biz_dates`.
 """
@@ -19,14 +22,21 @@ from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
-from smartcar.warehouse.assets import DRIVE_INFO_2, DRIVE_MART, MASTER_OVER18
-from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily, publish_after_checks
+from smartcar.warehouse.assets import DRIVE_EVENTS, DRIVE_INFO_2, DRIVE_MART, MASTER_OVER18
+from smartcar.warehouse.dag_support import (
+    DAGRUN_TIMEOUT,
+    DEFAULT_ARGS,
+    START,
+    TAGS,
+    daily_or_asset,
+    publish_after_checks,
+)
 from smartcar.warehouse.run_dates import run_dates
 
 
 @dag(
     dag_id="smartcar_subject2_drive",
-    schedule=daily(),
+    schedule=daily_or_asset(DRIVE_EVENTS),
     start_date=START,
     catchup=False,
     default_args=DEFAULT_ARGS,
@@ -44,7 +54,7 @@ def smartcar_subject2_drive() -> None:
     def working_days(**context) -> list[str]:
         return run_dates(context, param="working_day", event_key="biz_dates")
 
-    @task
+    @task(inlets=[DRIVE_EVENTS])
     def copy_drive_from_hbase(days: list[str]) -> dict[str, int]:
         counts = {day: pipeline.copy_drive_from_hbase(day) for day in days}
         if not any(counts.values()):  # an idle day is skipped (not red); HBase down still fails

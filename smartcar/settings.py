@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     kafka_controller_port: int = 9093
     """KRaft controller listener of the embedded broker (loopback; not used by clients)."""
     kafka_heap: str = "512m"
+    drive_day_quiet_s: float = Field(default=120.0, gt=0)
+    """A business day whose driving events stopped arriving this long ago, with the stream caught up,
+    is announced to Airflow as complete (subject 2 builds it); see ``smartcar.driving_days``."""
 
     # --- Redis -----------------------------------------------------------------------------
     redis_url: str = "redis://127.0.0.1:6379/0"

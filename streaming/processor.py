@@ -62,6 +62,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 
 from smartcar import stream_health
 from smartcar.clients import redis_client
+from smartcar.driving_days import DayActivity
 from smartcar.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
 from streaming.detectors import DetectorEngine
@@ -120,6 +121,7 @@ class StreamProcessor:
         self.engine = DetectorEngine(self.watcher.poll() or {})
         self.counters = Counters()
         self._rate = RateMeter()
+        self._days = DayActivity()  # business days written to HBase, for the "day complete" signal
         self._stop = threading.Event()
         self.redis = RedisSink(self.settings, self.group)
         self._health_client = redis_client(self.settings)
@@ -307,6 +309,7 @@ class StreamProcessor:
         # writes, in order; an exception here ends the run before any commit (replay on restart)
         if self.hbase is not None and valid:
             self._hbase_submit(valid)
+            self._days.add((valid[0].date, valid[-1].date), len(valid))
         if dead:
             self._produce_dead_letters(dead)
         if alerts:
@@ -515,5 +518,6 @@ class StreamProcessor:
         }
         try:
             stream_health.publish(self.config.instance, fields, self.settings, client=self._health_client)
+            self._days.flush(self._health_client, self.settings)
         except Exception as exc:
             log.warning("could not publish health: %s", exc)

@@ -9,7 +9,9 @@ same in every deployment, so the asset graph does not change when the warehouse 
 
 from __future__ import annotations
 
-from airflow.sdk import Asset
+from airflow.sdk import Asset, AssetWatcher
+
+from smartcar.warehouse.driving_day_trigger import DrivingDayQuietTrigger
 
 STATUS_LANDED = Asset(name="smartcar_status_info", uri="smartcar://warehouse/smartcar_status_info", group="smartcar")
 """Status batch log landed under ``car-batch-log/wrk_date=...`` and its partition registered."""
@@ -18,6 +20,15 @@ BUYLIST_LANDED = Asset(name="smartcar_item_buylist", uri="smartcar://warehouse/s
 MASTER_OVER18 = Asset(
     name="smartcar_master_over18", uri="smartcar://warehouse/smartcar_master_over18", group="smartcar"
 )
+DRIVE_EVENTS = Asset(
+    name="hbase_drivercarinfo",
+    uri="smartcar://hbase/drivercarinfo",
+    group="smartcar",
+    watchers=[AssetWatcher(name="driving_day_quiet", trigger=DrivingDayQuietTrigger())],
+)
+"""Driving events of a business day are in HBase ``DriverCarInfo`` and the day has gone quiet.
+
+Events come from the triggerer (no task produces them): ``extra["payload"]["biz_dates"]``."""
 DRIVE_INFO_2 = Asset(name="smartcar_drive_info_2", uri="smartcar://warehouse/smartcar_drive_info_2", group="smartcar")
 STATUS_MART = Asset(
     name="managed_smartcar_status_info", uri="smartcar://warehouse/managed_smartcar_status_info", group="smartcar"

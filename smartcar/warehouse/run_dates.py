@@ -3,7 +3,8 @@
 Three ways a run can be told its dates, in this order of precedence:
 
 1. ``params`` given when triggering by hand (the Oozie "edit working_day, submit" of SEED_SPEC 6);
-2. the asset events that triggered a data-aware run (their ``extra`` lists the dates produced);
+2. the asset events that triggered a data-aware run (their ``extra`` lists the dates produced, or
+   the trigger payload inside it for events fired by an asset watcher);
 3. the run's logical date (scheduled runs and backfills): the day ``D`` of the data interval
    ``[D 00:00, D+1 00:00)`` UTC, formatted ``yyyyMMdd`` (``yyyyMM`` for monthly keys).
 """
@@ -34,13 +35,20 @@ def _valid(dates: Iterable[str], width: int) -> list[str]:
     return out
 
 
+def _extra(event: Any) -> Mapping[str, Any]:
+    """An event's ``extra``; for events fired by an asset watcher, the trigger's payload inside it."""
+    extra = getattr(event, "extra", None) or {}
+    if extra.get("from_trigger") and isinstance(extra.get("payload"), Mapping):
+        return extra["payload"]
+    return extra
+
+
 def event_dates(events: Mapping[Any, Iterable[Any]] | None, key: str) -> list[str]:
     """Dates under ``extra[key]`` of every triggering asset event (``wrk_date`` or ``biz_dates``...)."""
     found: list[str] = []
     for asset_events in (events or {}).values():
         for event in asset_events:
-            extra = getattr(event, "extra", None) or {}
-            found += _as_list(extra.get(key))
+            found += _as_list(_extra(event).get(key))
     return found
 
 
@@ -70,5 +78,5 @@ def upstream_ready(events: Iterable[Any], event_key: str, dates: Iterable[str]) 
     """Whether the upstream asset's recent events cover every date in ``dates``."""
     covered: set[str] = set()
     for event in events:
-        covered.update(_as_list((getattr(event, "extra", None) or {}).get(event_key)))
+        covered.update(_as_list(_extra(event).get(event_key)))
     return set(dates) <= covered

@@ -43,3 +43,11 @@ def test_upstream_gate_needs_every_date() -> None:
     assert upstream_ready(events, "biz_dates", ["20200322"])
     assert not upstream_ready(events, "biz_dates", ["20200322", "20200323"])
     assert upstream_ready(events, "wrk_date", ["20200323"])
+
+
+def test_asset_watcher_events_carry_their_dates_in_the_trigger_payload() -> None:
+    watcher_event = _event(from_trigger=True, payload={"biz_dates": ["20200322"], "events": {"20200322": 9}})
+    context = {"logical_date": LOGICAL, "triggering_asset_events": {"hbase_drivercarinfo": [watcher_event]}}
+    assert run_dates(context, param="working_day", event_key="biz_dates") == ["20200322"]
+    assert upstream_ready([watcher_event], "biz_dates", ["20200322"])
+    assert not upstream_ready([watcher_event], "biz_dates", ["20200323"])
