@@ -50,6 +50,8 @@ def _configure_environment() -> None:
             "SMARTCAR_AIRFLOW_HOST": "127.0.0.1",
             "SMARTCAR_AIRFLOW_PORT": str(ports["airflow"]),
             "SMARTCAR_EXTERNAL_SERVICES": "",
+            # a driving day counts as complete 15 s after its last event (default 120 s): e2e pace
+            "SMARTCAR_DRIVE_DAY_QUIET_S": "15",
             # local Spark sessions (quality checks, ML) bind to loopback, not the machine's address
             "SPARK_LOCAL_IP": "127.0.0.1",
         }
@@ -65,6 +67,11 @@ def _configure_environment() -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     _configure_environment()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """End-to-end tests last: their unpaused DAGs would react to the asset events of later tests."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from smartcar_ui.charts import bar_chart
+from smartcar_ui.charts import bar_chart, status_grid
 from smartcar_ui.render import Raw, error, link, page, table
 
 PREFIX = "/smartcar"
@@ -205,9 +205,16 @@ def quality_index() -> str:
             )
         rows.append(row)
         classes.append(worst)
+    dates = sorted(reports)[-60:]  # the last 60 dates with a report, oldest on the left
+    grid = status_grid(
+        "checks per table and date (latest run)",
+        tables,
+        dates,
+        {(t, d): r.status for d, per in reports.items() for t, r in per.items()},
+    )
     body = (
         f"<p>Latest Great Expectations run per table and date; {link(PREFIX + '/quality/docs/index.html', 'Data Docs index')}"
-        " lists every run.</p>" + table(["date", *tables], rows, classes)
+        f" lists every run.</p>{grid}" + table(["date", *tables], rows, classes)
     )
     failing = [(d, t, r) for d, per in reports.items() for t, r in per.items() if r.status != "passed"]
     if failing:

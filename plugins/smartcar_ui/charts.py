@@ -50,3 +50,45 @@ def bar_chart(
             )
     parts.append("</svg>")
     return Raw("".join(parts))
+
+
+STATUS_COLOURS = {"passed": "#2e8540", "warning": "#e0a800", "failed": "#c0392b"}
+
+
+def status_grid(title: str, rows: Sequence[str], columns: Sequence[str], cells: dict[tuple[str, str], str]) -> Raw:
+    """A pass/fail grid: one row per table, one column per date, a coloured cell per validation.
+
+    ``cells`` maps ``(row, column)`` to a status (``passed``/``warning``/``failed``); a pair with no
+    run is left as an outlined empty cell, so a missing validation is visible, not hidden.
+    Each cell links nowhere (the table below has the links) but carries its figure in ``<title>``.
+    """
+    size, gap, left, top = 16, 3, max((len(r) for r in rows), default=10) * 6 + 8, 30
+    width = left + len(columns) * (size + gap) + gap
+    height = top + len(rows) * (size + gap) + 24
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-label="{escape(title, quote=True)}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="12" font-size="11" fill="currentColor">{escape(title)}</text>',
+    ]
+    for j, column in enumerate(columns):
+        if j % 7 == 0 or j == len(columns) - 1:
+            x = left + gap + j * (size + gap)
+            parts.append(f'<text x="{x}" y="{height - 8}" font-size="9" fill="currentColor">{escape(column)}</text>')
+    for i, row in enumerate(rows):
+        y = top + i * (size + gap)
+        parts.append(
+            f'<text x="{left - 6}" y="{y + size - 4}" font-size="10" text-anchor="end" '
+            f'fill="currentColor">{escape(row)}</text>'
+        )
+        for j, column in enumerate(columns):
+            x = left + gap + j * (size + gap)
+            status = cells.get((row, column))
+            fill = STATUS_COLOURS.get(status or "", "none")
+            parts.append(
+                f'<rect class="cell {escape(status or "none")}" x="{x}" y="{y}" width="{size}" height="{size}" '
+                f'fill="{fill}" stroke="#9aa5b1"><title>{escape(row)} {escape(column)}: '
+                f"{escape(status or 'not validated')}</title></rect>"
+            )
+    parts.append("</svg>")
+    return Raw("".join(parts))

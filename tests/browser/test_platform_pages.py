@@ -153,6 +153,11 @@ def test_quality_index_and_data_docs_report(page) -> None:
     page.goto("/smartcar/quality/")
     text = page.locator("body").inner_text()
     assert GOOD in text and BAD in text and "failed" in text and "tire_fl" in text
+    # the pass/fail grid: the failed status partition red, the passed symptom partition green
+    grid = page.locator('svg.chart[aria-label^="checks per table and date"]')
+    assert grid.count() == 1
+    assert grid.locator("rect.cell.failed title").all_inner_texts() == [f"managed_smartcar_status_info {BAD}: failed"]
+    assert f"managed_smartcar_symptom_info {GOOD}: passed" in grid.locator("rect.cell.passed title").all_inner_texts()
     _shot(page, "03-quality-index")
     page.goto(f"/smartcar/quality/history/managed_smartcar_status_info/{BAD}")
     history = page.locator("body").inner_text()

@@ -1,0 +1,149 @@
+"""The README's first day, end to end, the way a new user lives it: nothing but the scheduler decides.
+
+Simulate a master, a buy list, one status day and one driving day into the spool directory and
+Kafka; unpause the DAGs through Airflow's REST API (what the UI's switches call); then wait until
+the export database holds the simulated date. No run is triggered, edited or marked by hand:
+ingest runs on its schedule, subjects 1, 4 and 5 on the assets ingest publishes, subject 2 on the
+stream's "driving day complete" asset event (an ``AssetWatcher`` in the triggerer), subject 3 and
+the export on their upstream marts. Runs on the session's whole Airflow (scheduler, triggerer,
+dag-processor, api-server) and engines; ordered last in the session (see ``tests/conftest.py``)
+because unpaused DAGs react to every asset event later tests would emit.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+import urllib.request
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from smartcar.settings import Settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+DAY = "20200324"
+MONTH = "202003"
+CARS = "10"
+DAGS = (
+    "smartcar_stream_supervisor",
+    "smartcar_ingest",
+    "smartcar_subject1_status",
+    "smartcar_subject2_drive",
+    "smartcar_subject3_symptom",
+    "smartcar_subject4_emergency",
+    "smartcar_subject5_buylist",
+    "smartcar_export",
+)
+TIMEOUT_S = 1500
+
+
+class AirflowApi:
+    """Airflow's public REST API (v2) with the embedded admin's token."""
+
+    def __init__(self, settings: Settings) -> None:
+        from smartcar.runtime.services.airflow import admin_password
+
+        self.base = settings.airflow_url
+        body = json.dumps({"username": settings.airflow_admin_user, "password": admin_password(settings)})
+        self.token = self._call("POST", "/auth/token", body.encode(), auth=False)["access_token"]
+
+    def _call(self, method: str, path: str, data: bytes | None = None, auth: bool = True) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token}"
+        request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return json.loads(resp.read())
+
+    def set_paused(self, dag_id: str, paused: bool) -> None:
+        self._call("PATCH", f"/api/v2/dags/{dag_id}", json.dumps({"is_paused": paused}).encode())
+
+    def runs(self, dag_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=100")["dag_runs"]
+
+    def failed_tasks(self, dag_id: str, run_id: str) -> list[str]:
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id)}/taskInstances?limit=100"
+        return [t["task_id"] for t in self._call("GET", path)["task_instances"] if t["state"] == "failed"]
+
+    def wait_parsed(self, dag_ids: tuple[str, ...], timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            known = {d["dag_id"] for d in self._call("GET", "/api/v2/dags?limit=100")["dags"]}
+            if set(dag_ids) <= known:
+                return
+            time.sleep(2)
+        raise AssertionError(f"the dag-processor never parsed {sorted(set(dag_ids) - known)}")
+
+
+def _exported(settings: Settings) -> dict[str, int]:
+    """Rows per exported table for DAY, from the export runs the export DAG logged."""
+    from smartcar.clients import export_engine
+
+    engine = export_engine(settings)
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("smartcar_export_runs"):
+            return {}
+        rows = conn.execute(
+            sa.text("SELECT table_name, target_rows FROM smartcar_export_runs WHERE biz_date = :d ORDER BY id"),
+            {"d": DAY},
+        ).all()
+    return {table: n for table, n in rows}
+
+
+def _mart_rows(table: str, column: str) -> int:
+    from airflow.providers.apache.hive.hooks.hive import HiveServer2Hook
+
+    return HiveServer2Hook().get_records(f"SELECT count(*) FROM {table} WHERE {column} = '{DAY}'")[0][0]
+
+
+def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
+    kafka_service, hbase_service, redis_service, hive_service, postgres_service, airflow_service, smartcar_cli
+) -> None:
+    settings = airflow_service
+    for args in (
+        ("simulate", "master"),
+        ("simulate", "buylist", "--month", MONTH),
+        ("simulate", "status", "--date", DAY, "--cars", CARS),
+        ("simulate", "driving", "--date", DAY, "--cars", CARS, "--to-kafka", "--speed", "0", "--minutes", "30"),
+    ):
+        smartcar_cli(*args, check=True)
+
+    api = AirflowApi(settings)
+    api.wait_parsed(DAGS)
+    started = time.monotonic()
+    failures: list[str] = []
+    try:
+        for dag_id in DAGS:
+            api.set_paused(dag_id, False)
+        while time.monotonic() - started < TIMEOUT_S:
+            for dag_id in DAGS:
+                for run in api.runs(dag_id):
+                    if run["state"] == "failed":
+                        failures.append(f"{dag_id} {run['dag_run_id']}: {api.failed_tasks(dag_id, run['dag_run_id'])}")
+            assert not failures, f"runs failed on the first day: {failures}"
+            exported = _exported(settings)
+            if {"smartcar_symptom_info", "smartcar_emergency_check_info"} <= set(exported):
+                break
+            time.sleep(10)
+        else:
+            states = {d: sorted({r["state"] for r in api.runs(d)}) for d in DAGS}
+            raise AssertionError(f"no export of {DAY} within {TIMEOUT_S}s; run states: {states}")
+    finally:
+        for dag_id in DAGS:
+            api.set_paused(dag_id, True)
+
+    # the export holds the date's rows, equal to the marts it came from, and every mart has the day
+    assert exported["smartcar_emergency_check_info"] == _mart_rows("managed_smartcar_emergency_check_info", "biz_date")
+    assert exported["smartcar_symptom_info"] == _mart_rows("managed_smartcar_symptom_info", "biz_date")
+    assert _mart_rows("managed_smartcar_status_info", "biz_date") > 0
+    assert _mart_rows("managed_smartcar_drive_info", "biz_date") > 0
+    assert _mart_rows("managed_smartcar_emergency_check_info", "biz_date") > 0
+    buylist = f"SELECT count(*) FROM managed_smartcar_item_buylist_info WHERE biz_month = '{MONTH}'"
+    from airflow.providers.apache.hive.hooks.hive import HiveServer2Hook
+
+    assert HiveServer2Hook().get_records(buylist)[0][0] > 0
+    print(f"first day {DAY}: exported {exported} in {time.monotonic() - started:.0f}s after unpausing")
