@@ -156,8 +156,8 @@ def test_quality_index_and_data_docs_report(page) -> None:
     # the pass/fail grid: the failed status partition red, the passed symptom partition green
     grid = page.locator('svg.chart[aria-label^="checks per table and date"]')
     assert grid.count() == 1
-    assert grid.locator("rect.cell.failed title").all_inner_texts() == [f"managed_smartcar_status_info {BAD}: failed"]
-    assert f"managed_smartcar_symptom_info {GOOD}: passed" in grid.locator("rect.cell.passed title").all_inner_texts()
+    assert grid.locator("rect.cell.failed title").all_text_contents() == [f"managed_smartcar_status_info {BAD}: failed"]
+    assert f"managed_smartcar_symptom_info {GOOD}: passed" in grid.locator("rect.cell.passed title").all_text_contents()
     _shot(page, "03-quality-index")
     page.goto(f"/smartcar/quality/history/managed_smartcar_status_info/{BAD}")
     history = page.locator("body").inner_text()
