@@ -23,7 +23,7 @@ def _write(rows: int, date: str) -> None:
     import pyarrow.parquet as pq
 
     from smartcar.quality.samples import MASTER_ROWS
-    from smartcar.quality.tables import MASTER_COLUMNS, table_spec
+    from smartcar.warehouse.catalog import MASTER_COLUMNS, table_spec
 
     rng = np.random.default_rng(7)
     adults = [r for r in MASTER_ROWS if int(r[2]) >= 18]
@@ -77,7 +77,7 @@ def main() -> None:
 
     print(f"great_expectations import: {time.monotonic() - t:.1f} s")
     from smartcar.quality.runner import validate
-    from smartcar.quality.tables import TABLES
+    from smartcar.warehouse.catalog import TABLES
 
     print("each table of the sample day (first call includes the engine's start):")
     total = 0.0

@@ -15,10 +15,9 @@ import threading
 import time
 
 from bench_stream_common import isolated, services
-from confluent_kafka import Producer
 
 from smartcar.alerts_store import LATEST_INDEX, alert_key
-from smartcar.clients import redis_client
+from smartcar.clients import kafka_producer, redis_client
 from streaming.events import epoch_timestamp, timestamp_epoch
 from streaming.processor import ProcessorConfig, StreamProcessor
 from streaming.workload import car_numbers
@@ -30,7 +29,7 @@ GRACE = 5
 
 
 def paced_producer(settings, duration: float, sent_at: dict[int, float], start: str) -> None:
-    producer = Producer({"bootstrap.servers": settings.kafka_bootstrap, "linger.ms": 2})
+    producer = kafka_producer(settings, **{"linger.ms": 2})
     base = timestamp_epoch(start)
     t0 = time.monotonic()
     step = 0

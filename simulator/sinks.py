@@ -1,8 +1,7 @@
 """Where simulated lines go: a spool directory, a growing log file, or a Kafka topic.
 
-- Spool files are written under a hidden temporary name in the target directory, fsynced, then
-  renamed with ``os.replace``: a Flume-style reader never sees a half file, and an interrupted run
-  leaves only nothing (the temporary file is removed). Final names carry a per-run id, because a
+- Spool files are written through :func:`smartcar.fileio.atomic_writer` (temp name, fsync, link into
+  place): a Flume-style reader never sees a half file, and an interrupted run leaves nothing. Final names carry a per-run id, because a
   spooling reader needs unique, immutable names (the original failed on a re-delivered name,
   SEED_SPEC section 10 item 2).
 - The growing log appends whole lines and flushes per paced step, for a ``tail -F`` style agent.
@@ -26,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 
 from simulator.cars import SimulatorError
+from smartcar.fileio import atomic_writer
 
 
 def new_run_id() -> str:
@@ -76,28 +76,13 @@ def write_spool_chunks(chunks: Iterable[str], directory: str | Path, final_name:
     """
     if "/" in final_name or final_name.startswith("."):
         raise SimulatorError(f"invalid file name {final_name!r}")
-    folder = ensure_directory(directory)
-    final = folder / final_name
-    if final.exists():
-        raise SimulatorError(f"{final} already exists; spool file names must be unique")
-    tmp = folder / f".{final_name}.{os.getpid()}.{secrets.token_hex(3)}.tmp"
+    final = ensure_directory(directory) / final_name
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        with atomic_writer(final, replace=False) as out:
             for chunk in chunks:
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+                out.write(chunk.encode("utf-8"))
+    except FileExistsError:
+        raise SimulatorError(f"{final} already exists; spool file names must be unique") from None
     return final
 
 
@@ -140,23 +125,6 @@ class LogAppender:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def kafka_producer_config(bootstrap: str | None = None) -> dict[str, object]:
-    """Producer settings: batch hard (linger + large batches) for tens of thousands of msgs/s."""
-    from smartcar.settings import get_settings
-
-    return {
-        "bootstrap.servers": bootstrap or get_settings().kafka_bootstrap,
-        "linger.ms": 20,
-        "batch.num.messages": 10_000,
-        "batch.size": 1_000_000,
-        "queue.buffering.max.messages": 500_000,
-        "queue.buffering.max.kbytes": 262_144,
-        "acks": "all",
-        "enable.idempotence": False,
-        "delivery.report.only.error": True,
-    }
 
 
 _QUIET = logging.getLogger("simulator.kafka")
@@ -205,8 +173,7 @@ class KafkaSink:
     """Produces ``(car number, line)`` pairs to one topic; counts delivery failures."""
 
     def __init__(self, topic: str, bootstrap: str | None = None, partitions: int | None = None) -> None:
-        from confluent_kafka import Producer
-
+        from smartcar.clients import BULK_PRODUCER, kafka_producer
         from smartcar.settings import get_settings
 
         self.topic = topic
@@ -216,10 +183,9 @@ class KafkaSink:
         self.failed = 0
         self.sent = 0
         self._last_error: str | None = None
-        config = kafka_producer_config(self.bootstrap)
-        config["on_delivery"] = self._on_delivery
-        config["logger"] = _QUIET
-        self._producer = Producer(config)
+        self._producer = kafka_producer(
+            **BULK_PRODUCER, **{"bootstrap.servers": self.bootstrap, "on_delivery": self._on_delivery, "logger": _QUIET}
+        )
 
     def _on_delivery(self, err: object, _msg: object) -> None:
         if err is not None:

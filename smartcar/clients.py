@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from smartcar.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    import confluent_kafka
     import happybase
     import redis
     import sqlalchemy
@@ -37,11 +38,36 @@ def hbase_connection(settings: Settings | None = None, **kwargs: object) -> happ
     return happybase.Connection(**options)
 
 
-def hbase_pool(size: int = 4, settings: Settings | None = None) -> happybase.ConnectionPool:
-    """A thread-safe pool of happybase connections (for servers and multi-threaded tasks)."""
-    import happybase
+BULK_PRODUCER: dict[str, object] = {
+    "linger.ms": 20,
+    "batch.num.messages": 10_000,
+    "batch.size": 1_000_000,
+    "queue.buffering.max.messages": 500_000,
+    "queue.buffering.max.kbytes": 262_144,
+    "enable.idempotence": False,
+    "delivery.report.only.error": True,
+}
+"""Producer tuning for bulk loads (simulator, workloads): batch hard for tens of thousands of msgs/s."""
 
-    return happybase.ConnectionPool(size, **_hbase_options(settings or get_settings()))
+
+def kafka_producer(settings: Settings | None = None, **overrides: object) -> confluent_kafka.Producer:
+    """A producer on the settings' client config: every record acknowledged by all in-sync replicas.
+
+    ``overrides`` are librdkafka properties (``BULK_PRODUCER`` for bulk loads, ``on_delivery``, ...).
+    """
+    from confluent_kafka import Producer
+
+    s = settings or get_settings()
+    return Producer(s.kafka_client_config(**{"acks": "all", "linger.ms": 5, **overrides}))
+
+
+def kafka_consumer(group: str, settings: Settings | None = None, **overrides: object) -> confluent_kafka.Consumer:
+    """A consumer of ``group`` on the settings' client config, with the settings' session timeout."""
+    from confluent_kafka import Consumer
+
+    s = settings or get_settings()
+    config = {"group.id": group, "session.timeout.ms": s.kafka_session_timeout_ms, **overrides}
+    return Consumer(s.kafka_client_config(**config))
 
 
 def redis_client(settings: Settings | None = None) -> redis.Redis:

@@ -42,6 +42,18 @@ def row_key(timestamp: str, car_number: str) -> str:
     return f"{timestamp[::-1]}-{car_number}"
 
 
+def day_key_regex(day: str) -> str:
+    """Regex matching the row keys of one simulation day ``yyyyMMdd``.
+
+    A timestamp is ``day + HHmmss``, so its reversed form is six clock digits then ``day`` reversed:
+    the keys of a day are ``[0-9]{6}`` followed by ``row_key(day, "")`` (digits and ``-``: nothing to
+    escape, and the same text is valid for Java's regex in an HBase ``RowFilter``).
+    """
+    if not (len(day) == 8 and day.isdigit()):
+        raise ValueError(f"day must be yyyyMMdd, got {day!r}")
+    return "^[0-9]{6}" + row_key(day, "")
+
+
 def split_row_key(key: str | bytes) -> tuple[str, str]:
     """Inverse of :func:`row_key`: ``(timestamp, car_number)``."""
     text = key.decode() if isinstance(key, bytes) else key

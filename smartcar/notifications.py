@@ -91,15 +91,6 @@ class SmartcarNotifier(BaseNotifier):
         self.reached = deliver(self.title, message, details)
 
 
-def notify_quality_failure(report: Any) -> list[str]:
-    """A critical data-quality failure (``report`` is a :class:`smartcar.quality.store.QualityReport`)."""
-    return deliver(
-        f"Data quality FAILED: {report.table} {report.date}",
-        report.summary(),
-        {"table": report.table, "date": report.date, "docs_page": report.docs_page},
-    )
-
-
 def notify_stream_stalled(health: dict[str, Any]) -> list[str]:
     """The stream processor stopped (no live instance) or stopped making progress while lag grows."""
     brief = {k: health.get(k) for k in ("alive", "instances", "lag", "events_per_s", "dead_letters", "last_heartbeat")}

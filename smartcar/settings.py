@@ -206,13 +206,12 @@ class Settings(BaseSettings):
         return service not in external and is_loopback(self.endpoint(service)[0])
 
     def kafka_client_config(self, **extra: object) -> dict[str, object]:
-        """librdkafka settings every client of ours uses."""
-        config: dict[str, object] = {
-            "bootstrap.servers": self.kafka_bootstrap,
-            "session.timeout.ms": self.kafka_session_timeout_ms,
-        }
-        config.update(extra)
-        return config
+        """librdkafka settings every client of ours starts from (see ``smartcar.clients.kafka_producer``).
+
+        Consumer-only properties (``session.timeout.ms``) are added by ``kafka_consumer``: a producer
+        given them logs a configuration warning on every start.
+        """
+        return {"bootstrap.servers": self.kafka_bootstrap, **extra}
 
 
 @functools.cache

@@ -58,10 +58,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from smartcar import stream_health
-from smartcar.clients import redis_client
+from smartcar.clients import kafka_consumer, kafka_producer, redis_client
 from smartcar.driving_days import DayActivity
 from smartcar.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
@@ -105,7 +105,6 @@ class Counters:
     valid: int = 0
     dead_letters: int = 0
     alerts: int = 0
-    batches: int = 0
     dead_letter_reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -133,7 +132,7 @@ class StreamProcessor:
 
             self.hbase = HBaseSink(self.settings)
         self.consumer: Consumer | None = None
-        self.producer = Producer({"bootstrap.servers": self.settings.kafka_bootstrap, "linger.ms": 5, "acks": "all"})
+        self.producer = kafka_producer(self.settings)
         # per partition: event-time bucket -> first offset seen; next offset to read; replay floor
         self.buckets: dict[int, dict[int, int]] = defaultdict(dict)
         self.next_offset: dict[int, int] = {}
@@ -152,9 +151,10 @@ class StreamProcessor:
         self._stop.set()
 
     def _make_consumer(self) -> Consumer:
-        conf = self.settings.kafka_client_config(
+        consumer = kafka_consumer(
+            self.group,
+            self.settings,
             **{
-                "group.id": self.group,
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
                 "partition.assignment.strategy": "range",
@@ -162,9 +162,8 @@ class StreamProcessor:
                 # small per-partition fetches interleave partitions, keeping their event times close
                 "max.partition.fetch.bytes": 262144,
                 "client.id": self.config.instance,
-            }
+            },
         )
-        consumer = Consumer(conf)
         consumer.subscribe([self.topic], on_assign=self._on_assign, on_revoke=self._on_revoke)
         return consumer
 
@@ -323,8 +322,6 @@ class StreamProcessor:
         c.processed += len(valid) + len(dead)
         c.valid += len(valid)
         c.dead_letters += len(dead)
-        if msgs:
-            c.batches += 1
 
     def _hbase_submit(self, events: list) -> None:
         """Hand a batch to the writer thread once the previous one is written (one in flight)."""

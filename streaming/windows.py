@@ -180,11 +180,6 @@ class WindowedAggregation:
                     acc[3] = e.date
         self.max_time = max_time
 
-    def watermark(self, now: int | None = None) -> int:
-        if self.event_time:
-            return self.max_time - self.spec.grace
-        return now if now is not None else self.max_time
-
     def close(self, watermark: int) -> list[Alert]:
         """Close every window whose end <= ``watermark``; return the alerts among them."""
         size = self.spec.size

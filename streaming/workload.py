@@ -10,8 +10,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
-from confluent_kafka import Producer
-
+from smartcar.clients import BULK_PRODUCER, kafka_producer
 from smartcar.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
 from streaming.events import epoch_timestamp, timestamp_epoch
@@ -57,14 +56,7 @@ def produce(
     s = settings or get_settings()
     topic = topic or s.kafka_topic
     ensure_topics({topic: partitions or s.kafka_partitions}, s)
-    producer = Producer(
-        {
-            "bootstrap.servers": s.kafka_bootstrap,
-            "linger.ms": 20,
-            "batch.num.messages": 10000,
-            "queue.buffering.max.messages": 500000,
-        }
-    )
+    producer = kafka_producer(s, **BULK_PRODUCER)
     failed: list[str] = []
 
     def on_delivery(err: object, _msg: object) -> None:

@@ -35,8 +35,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from smartcar.fileio import atomic_writer
 from smartcar.ingest import interceptors
-from smartcar.ingest.durable import atomic_writer
 from smartcar.ingest.ledger import Ledger, LoadRecord, ledger_path
 from smartcar.settings import Settings, get_settings
 

@@ -25,8 +25,8 @@ from pathlib import Path
 from threading import Event
 from typing import Any
 
+from smartcar.fileio import atomic_writer
 from smartcar.ingest import interceptors
-from smartcar.ingest.durable import atomic_writer
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,9 @@ class TailAgent:
         self.state_file = state_file or state_path(s)
         self.batch_lines = batch_lines
         if producer is None:
-            from confluent_kafka import Producer
+            from smartcar.clients import kafka_producer
 
-            producer = Producer(s.kafka_client_config(**{"acks": "all", "linger.ms": 20}))
+            producer = kafka_producer(s, **{"linger.ms": 20})
         self.producer = producer
         self.state = load_state(self.state_file)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smartcar.quality.frames import read_table, spark_session
-from smartcar.quality.tables import table_spec
 from smartcar.settings import Settings, get_settings
 from smartcar.warehouse import hql
+from smartcar.warehouse.catalog import table_spec
+from smartcar.warehouse.frames import read_table, spark_session
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from smartcar.quality.store import Finding, QualityReport, quality_home, save_report
-from smartcar.quality.tables import table_spec
 from smartcar.settings import Settings, get_settings
+from smartcar.warehouse.catalog import table_spec
 
 log = logging.getLogger(__name__)
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -175,7 +175,7 @@ def check(table: str, date: str | None, settings: Settings | None = None) -> Qua
 
 
 def _partition_mtime(table: str, date: str | None, settings: Settings | None) -> float:
-    from smartcar.quality.files import data_files
+    from smartcar.warehouse.partition_files import data_files
 
     files = data_files(table_spec(table).partition_path(date, settings))
     return max((f.stat().st_mtime for f in files), default=0.0)

@@ -1,6 +1,6 @@
 """Small hand-made warehouse days, consistent across every stage, for tests and demos.
 
-Writes one business date of every table in the physical layout of :mod:`smartcar.quality.tables`
+Writes one business date of every table in the physical layout of :mod:`smartcar.warehouse.catalog`
 (text for the landed tables, Parquet for the managed ones), with the marts derived by the
 rules of SEED_SPEC section 5 so that every reconciliation holds. ``defects`` injects the faults
 the quality suites must catch.
@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from smartcar.quality.tables import MASTER_COLUMNS, table_spec
+from smartcar.driving_table import row_key
 from smartcar.settings import Settings, get_settings
+from smartcar.warehouse.catalog import MASTER_COLUMNS, table_spec
 
 DEFECTS = ("tire_out_of_range", "unknown_engine", "duplicate_key")
 
@@ -51,7 +52,7 @@ def _drive_rows(date: str) -> list[list[str]]:
             pedal, brake = (str(step % 6), "0") if step else ("0", "1")
             light = "L" if steer.startswith("L") else ("R" if steer.startswith("R") else "N")
             area = f"{car[0] if car[0] <= 'F' else 'A'}{step + 1:02d}"
-            rows.append([ts[::-1] + "-" + car, ts, car, pedal, brake, steer, light, str(speed), area])
+            rows.append([row_key(ts, car), ts, car, pedal, brake, steer, light, str(speed), area])
     return rows
 
 

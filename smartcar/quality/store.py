@@ -8,10 +8,10 @@ operator's extra link and the notifications read without importing GE.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from smartcar.fileio import atomic_write_text
 from smartcar.settings import Settings, get_settings
 
 NO_PARTITION = "all"
@@ -83,12 +83,8 @@ def results_dir(settings: Settings | None = None) -> Path:
 
 def save_report(report: QualityReport, settings: Settings | None = None) -> Path:
     """Write the report atomically next to the earlier runs of the same table and date."""
-    folder = results_dir(settings) / report.table / (report.date or NO_PARTITION)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{report.run_time}.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report.to_dict(), indent=2, default=str, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    path = results_dir(settings) / report.table / (report.date or NO_PARTITION) / f"{report.run_time}.json"
+    atomic_write_text(path, json.dumps(report.to_dict(), indent=2, default=str, ensure_ascii=False))
     return path
 
 

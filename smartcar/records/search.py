@@ -231,7 +231,7 @@ def _candidates(query: RecordQuery, chosen: Plan, table: happybase.Table) -> Ite
         return
     if chosen.kind == "prefix-scans":
         for ts in query.time_range.iter_timestamps():
-            prefix = (ts[::-1] + "-").encode()
+            prefix = row_key(ts, "").encode()
             for key, data in table.scan(row_prefix=prefix, filter=chosen.filter, batch_size=batch):
                 if query.matches_key(text := key.decode()):
                     yield text, _decode(data)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import psutil
 
+from smartcar.fileio import atomic_write_text
+
 
 @dataclass(frozen=True)
 class ProcessSpec:
@@ -123,10 +125,7 @@ def tail(path: str | Path, lines: int = 25) -> str:
 
 
 def save_state(path: Path, procs: list[RunningProcess]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps([asdict(p) for p in procs], indent=2))
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps([asdict(p) for p in procs], indent=2))
 
 
 def load_state(path: Path) -> list[RunningProcess]:

@@ -44,7 +44,7 @@ import pyarrow.parquet as pq
 from Hbase_thrift import TScan
 
 from smartcar import driving_table
-from smartcar.ingest.durable import fsync_dir
+from smartcar.fileio import fsync_dir
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -59,13 +59,13 @@ _QUALIFIER_COLUMNS = [driving_table.column(q) for q in driving_table.QUALIFIERS]
 def row_filter(day: str) -> str:
     """HBase filter string selecting the rows of simulation date ``day`` (yyyyMMdd)."""
     _check_day(day)
-    return f"RowFilter(=, 'regexstring:^[0-9]{{6}}{day[::-1]}-')"
+    return f"RowFilter(=, 'regexstring:{driving_table.day_key_regex(day)}')"
 
 
 def key_pattern(day: str) -> re.Pattern[bytes]:
     """Client-side twin of :func:`row_filter` (a non-empty car number after the ``-``)."""
     _check_day(day)
-    return re.compile(rb"[0-9]{6}" + re.escape(day[::-1].encode()) + rb"-.")
+    return re.compile(driving_table.day_key_regex(day).encode() + rb".")
 
 
 def key_matches(key: bytes, day: str) -> bool:

@@ -117,7 +117,7 @@ def build_emergency_mart(day: str, conn: Any = None) -> None:
 def buylist_landed(month: str) -> bool:
     """Whether a landed buy-list file holds rows of ``month`` (read by path, no query engine)."""
     from smartcar.quality.partitions import read_partition
-    from smartcar.quality.tables import table_spec
+    from smartcar.warehouse.catalog import table_spec
 
     months = read_partition(table_spec("smartcar_item_buylist"), None, columns=["month"])["month"]
     return bool((months == month).any())

@@ -125,10 +125,6 @@ class Rule:
     enabled: bool = True
     source: str = field(default="", compare=False)
 
-    @property
-    def alert_prefix(self) -> str:
-        return self.name
-
 
 def rule_from_dict(data: dict[str, Any], source: str = "") -> Rule:
     """Build a :class:`Rule` from a schema-valid mapping; raises :class:`RuleError` on semantic errors."""

@@ -25,7 +25,7 @@ import happybase  # loads the Hbase_thrift module
 from Hbase_thrift import BatchMutation, Mutation
 
 from smartcar.clients import hbase_connection
-from smartcar.driving_table import QUALIFIERS, TABLE, column, ensure_table
+from smartcar.driving_table import QUALIFIERS, TABLE, column, ensure_table, row_key
 from smartcar.settings import Settings, get_settings
 from streaming.events import DrivingEvent
 
@@ -46,10 +46,6 @@ class HBaseSink:
         n = connections or self.settings.hbase_writer_connections
         self.writers = [ConnectionWriter(self.settings, retries, wal) for _ in range(n)]
         self._pool = ThreadPoolExecutor(n - 1, thread_name_prefix="hbase-slice") if n > 1 else None
-
-    @property
-    def rows_written(self) -> int:
-        return sum(w.rows_written for w in self.writers)
 
     def write(self, events: Sequence[DrivingEvent]) -> None:
         n = min(len(self.writers), len(events) // self.MIN_SLICE) if self._pool is not None else 1
@@ -86,7 +82,6 @@ class ConnectionWriter:
         self.wal = wal
         self.connection: happybase.Connection | None = None
         self.table_name = b""
-        self.rows_written = 0
 
     def _connect(self) -> None:
         self.close()
@@ -114,7 +109,7 @@ class ConnectionWriter:
                 m.writeToWAL = wal
                 mutations.append(m)
             bm = new(BatchMutation)
-            bm.row = f"{e.date[::-1]}-{e.car_number}".encode()  # driving_table.row_key, inlined
+            bm.row = row_key(e.date, e.car_number).encode()
             bm.mutations = mutations
             by_second[e.epoch].append(bm)
         return by_second
@@ -131,7 +126,6 @@ class ConnectionWriter:
                 client = self.connection.client  # type: ignore[union-attr]
                 for second, rows in batches.items():
                     client.mutateRowsTs(self.table_name, rows, second * 1000, {})
-                self.rows_written += len(events)
                 return
             except Exception as exc:
                 if attempt >= self.retries:

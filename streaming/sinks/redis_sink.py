@@ -30,7 +30,6 @@ class RedisSink:
         self.settings = settings or get_settings()
         self.client = redis_client(self.settings)
         self.group = group or self.settings.kafka_consumer_group
-        self.alerts_written = 0
 
     def write(self, alerts: Sequence[Alert], floors: Mapping[str, int] | None = None) -> None:
         if not alerts and not floors:
@@ -53,7 +52,6 @@ class RedisSink:
         if floors:
             pipe.hset(floor_key(self.group), mapping={k: str(v) for k, v in floors.items()})
         pipe.execute()
-        self.alerts_written += len(alerts)
 
     def read_floors(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.client.hgetall(floor_key(self.group)).items()}

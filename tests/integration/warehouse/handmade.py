@@ -7,6 +7,8 @@ Cars (master, pipe-delimited):
 
 from __future__ import annotations
 
+from smartcar.driving_table import row_key
+
 DAY1 = "19990622"
 DAY2 = "19990623"
 LOAD1 = "19990623"  # the status file of DAY1 is collected the next day: wrk_date != biz_date
@@ -132,4 +134,4 @@ def drive_events_day2() -> list[tuple[str, str, str, str, str, str, str, str]]:
 
 def drive_rows(events) -> list[tuple[str, ...]]:
     """Events -> SmartCar_Drive_Info_2 rows (r_key first, as the HBase copy produces them)."""
-    return [(f"{e[0][::-1]}-{e[1]}", *e) for e in events]
+    return [(row_key(e[0], e[1]), *e) for e in events]

@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 
 from smartcar.quality.runner import validate
 from smartcar.quality.samples import write_sample_day
-from smartcar.quality.tables import table_spec
+from smartcar.warehouse.catalog import table_spec
 
 DAY = "20200325"
 
