@@ -41,12 +41,15 @@ Scaling: several processes in the same consumer group share the partitions (eage
 on a rebalance the window state is dropped and rebuilt by replay from the committed offsets).
 Per-car rules are exact only if each car's events stay in one partition, so producers must key
 messages by car number (the original topic had one partition and no key).
+
+This module keeps the loop; the parts live beside it: per-partition state
+(:mod:`streaming.partitions`), the commit plan (:mod:`streaming.offsets`), stream time, idleness and
+alignment (:mod:`streaming.alignment`), the sinks behind one interface (:mod:`streaming.sinks.base`).
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import os
 import signal
@@ -54,28 +57,29 @@ import socket
 import threading
 import time
 from collections import defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from smartcar import stream_health
-from smartcar.clients import kafka_consumer, kafka_producer, redis_client
+from smartcar.clients import kafka_consumer, redis_client
 from smartcar.driving_days import DayActivity
 from smartcar.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
+from streaming.alignment import IdlenessProbe, pause_resume, stream_time
 from streaming.detectors import DetectorEngine
 from streaming.events import DeadLetter, parse_line
+from streaming.offsets import commit_plan
+from streaming.partitions import PartitionState, consumer_lag
 from streaming.rate import RateMeter
 from streaming.rules.loader import RulesWatcher
+from streaming.sinks.base import Batch, Sink
+from streaming.sinks.kafka_topics_sink import KafkaTopicsSink
 from streaming.sinks.redis_sink import RedisSink
-from streaming.windows import NEG_INF, POS_INF, Alert
+from streaming.windows import NEG_INF, Alert
 
 log = logging.getLogger(__name__)
-
-BUCKET_SHIFT = 4
-"""Offsets are tracked per 16-second bucket of event time and partition (bounded, cheap)."""
 
 
 @dataclass
@@ -124,27 +128,19 @@ class StreamProcessor:
         self._stop = threading.Event()
         self.redis = RedisSink(self.settings, self.group)
         self._health_client = redis_client(self.settings)
-        self.hbase = None
-        self._hbase_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hbase-writer")
-        self._hbase_in_flight: Future[None] | None = None
+        self.sinks: list[Sink] = []
         if self.config.hbase:
-            from streaming.sinks.hbase_sink import HBaseSink
+            from streaming.sinks.hbase_sink import BackgroundHBaseSink
 
-            self.hbase = HBaseSink(self.settings)
+            self.sinks.append(BackgroundHBaseSink(self.settings))
+        self.sinks += [self.redis, KafkaTopicsSink(self.settings)]
         self.consumer: Consumer | None = None
-        self.producer = kafka_producer(self.settings)
-        # per partition: event-time bucket -> first offset seen; next offset to read; replay floor
-        self.buckets: dict[int, dict[int, int]] = defaultdict(dict)
-        self.next_offset: dict[int, int] = {}
-        self.committed: dict[int, int] = {}
-        self.replay_floor: dict[int, int] = {}
-        self.part_time: dict[int, int] = {}
-        self.part_seen: dict[int, float] = {}
-        self.paused: set[int] = set()
-        self.part_first: dict[int, int] = {}
-        self._idle_checked: dict[int, tuple[float, bool]] = {}
-        self.assigned: set[int] = set()
-        self._delivery_errors: list[str] = []
+        self._idleness: IdlenessProbe | None = None
+        self.parts: dict[int, PartitionState] = {}
+
+    @property
+    def assigned(self) -> set[int]:
+        return set(self.parts)
 
     # --- lifecycle --------------------------------------------------------------------------
     def stop(self) -> None:
@@ -169,41 +165,32 @@ class StreamProcessor:
 
     def _on_assign(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         floors = self.redis.read_floors()
+        now = time.monotonic()  # the idle clock starts at assignment
         for tp in partitions:
-            self.assigned.add(tp.partition)
-            self.part_seen[tp.partition] = time.monotonic()  # idle clock starts at assignment
             floor = floors.get(f"{tp.topic}:{tp.partition}")
-            self.replay_floor[tp.partition] = floor if floor is not None else NEG_INF
+            self.parts[tp.partition] = PartitionState(floor if floor is not None else NEG_INF, now)
         log.info(
             "assigned partitions %s (replay floors %s)",
-            sorted(self.assigned),
-            {p: self.replay_floor[p] for p in sorted(self.assigned)},
+            sorted(self.parts),
+            {p: s.replay_floor for p, s in sorted(self.parts.items())},
         )
 
     def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # Called between batches: everything consumed so far is written. Commit, then drop state:
         # the next owner (maybe us) rebuilds the open windows by replay from these offsets.
-        self._commit(force=True)
+        self._commit()
         self.engine.reset()
         # librdkafka can keep a partition's pause flag across a rebalance: a partition we paused
         # and get back later would then never be fetched again (seen as a processor that never
         # drained its partition after another instance joined). Resume while we still own it.
-        paused = [tp for tp in partitions if tp.partition in self.paused]
+        paused = [tp for tp in partitions if tp.partition in self.parts and self.parts[tp.partition].paused]
         if paused:
             try:
                 consumer.resume(paused)
             except KafkaException as exc:
                 log.warning("could not resume %s before revocation: %s", paused, exc)
         for tp in partitions:
-            self.assigned.discard(tp.partition)
-            self.buckets.pop(tp.partition, None)
-            self.next_offset.pop(tp.partition, None)
-            self.committed.pop(tp.partition, None)
-            self.part_time.pop(tp.partition, None)
-            self.part_seen.pop(tp.partition, None)
-            self.paused.discard(tp.partition)
-            self.part_first.pop(tp.partition, None)
-            self._idle_checked.pop(tp.partition, None)
+            self.parts.pop(tp.partition, None)
         log.info("revoked partitions %s", [tp.partition for tp in partitions])
 
     def run(self) -> Counters:
@@ -219,6 +206,7 @@ class StreamProcessor:
         gc.set_threshold(200_000, 50, 100)
         ensure_topics(platform_topics(self.settings), self.settings)  # missing ones only
         self.consumer = self._make_consumer()
+        self._idleness = IdlenessProbe(self.consumer, self.topic, cfg.idle_advance_after_s)
         started = last_input = last_commit = last_health = last_rules = time.monotonic()
         log.info("stream processor %s started: topic %s group %s", cfg.instance, self.topic, self.group)
         try:
@@ -245,22 +233,19 @@ class StreamProcessor:
                 if now - last_health >= cfg.health_interval_s:
                     self._publish_health()
                     last_health = now
-                if cfg.stop_when_idle_s is not None and idle >= cfg.stop_when_idle_s and self.assigned:
-                    self._commit(force=True)
+                if cfg.stop_when_idle_s is not None and idle >= cfg.stop_when_idle_s and self.parts:
+                    self._commit()
                     if self._lag() == 0:
                         log.info("input idle for %.1fs and lag 0: stopping", idle)
                         break
         finally:
             try:
-                self._commit(force=True)
+                self._commit()
                 self._publish_health(stopping=True)
             finally:
                 self.consumer.close()
-                self.producer.flush(10)
-                self.producer = None  # type: ignore[assignment]  # drop librdkafka's threads now
-                self._hbase_thread.shutdown(wait=True)
-                if self.hbase is not None:
-                    self.hbase.close()
+                for sink in self.sinks:
+                    sink.close()
                 gc.set_threshold(*gc_thresholds)
                 gc.unfreeze()
         return self.counters
@@ -268,8 +253,10 @@ class StreamProcessor:
     # --- the batch ---------------------------------------------------------------------------
     def _process(self, msgs: list, idle_advance: int) -> None:
         by_part: dict[int, list] = {}
-        valid: list = []
-        dead: list[tuple[object, DeadLetter]] = []
+        batch = Batch()
+        valid, dead = batch.events, batch.dead_letters
+        parts = self.parts
+        wall = time.monotonic()
         for m in msgs:
             err = m.error()
             if err is not None:
@@ -279,60 +266,41 @@ class StreamProcessor:
                         raise KafkaException(err)
                 continue
             p, off = m.partition(), m.offset()
-            self.next_offset[p] = off + 1
+            state = parts.get(p)
+            if state is None:
+                state = parts[p] = PartitionState(last_seen=wall)
+            state.next_offset = off + 1
             ev = parse_line(m.value())
             if type(ev) is DeadLetter:
                 dead.append((m, ev))
                 continue
-            bucket = self.buckets[p]
-            b = ev.epoch >> BUCKET_SHIFT
-            if b not in bucket:
-                bucket[b] = off
+            state.record(off, ev.epoch)
             events = by_part.get(p)
             if events is None:
                 events = by_part[p] = []
             events.append(ev)
             valid.append(ev)
-        wall = time.monotonic()
         for p, events in by_part.items():
-            self.engine.process(events, self.replay_floor.get(p, NEG_INF))
-            top = max(e.epoch for e in events)
-            if p not in self.part_first:
-                self.part_first[p] = min(e.epoch for e in events)
-            if top > self.part_time.get(p, NEG_INF):
-                self.part_time[p] = top
-            self.part_seen[p] = wall
-        stream_time = self._stream_time(wall)
-        alerts = self.engine.close_due(stream_time, idle_advance)
-        self._align(stream_time)
-        # writes, in order; an exception here ends the run before any commit (replay on restart)
-        if self.hbase is not None and valid:
-            self._hbase_submit(valid)
+            state = parts[p]
+            self.engine.process(events, state.replay_floor)
+            state.advance(min(e.epoch for e in events), max(e.epoch for e in events), wall)
+        now = stream_time(parts, self._idleness.idle_at(wall) if self._idleness else lambda *_: False)
+        batch.alerts.extend(self.engine.close_due(now, idle_advance))
+        self._align(now)
+        # an exception in a sink ends the run before any commit (replay on restart)
+        for sink in self.sinks:
+            sink.write_batch(batch)
+        if valid and self.config.hbase:
             self._days.add((valid[0].date, valid[-1].date), len(valid))
-        if dead:
-            self._produce_dead_letters(dead)
-        if alerts:
-            self.redis.write(alerts)
-            self._produce_alerts(alerts)
-            self.counters.alerts += len(alerts)
-            self._log_alerts(alerts)
-        if dead or alerts:
-            self._flush_producer()
         c = self.counters
+        for _m, d in dead:
+            c.dead_letter_reasons[d.reason] += 1
+        if batch.alerts:
+            c.alerts += len(batch.alerts)
+            self._log_alerts(batch.alerts)
         c.processed += len(valid) + len(dead)
         c.valid += len(valid)
         c.dead_letters += len(dead)
-
-    def _hbase_submit(self, events: list) -> None:
-        """Hand a batch to the writer thread once the previous one is written (one in flight)."""
-        self._hbase_wait()
-        self._hbase_in_flight = self._hbase_thread.submit(self.hbase.write, events)  # type: ignore[union-attr]
-
-    def _hbase_wait(self) -> None:
-        """Block until the batch in flight is in HBase; re-raises its error (then nothing is committed)."""
-        pending, self._hbase_in_flight = self._hbase_in_flight, None
-        if pending is not None:
-            pending.result()
 
     def _log_alerts(self, alerts: list[Alert]) -> None:
         for a in alerts[:5]:
@@ -340,163 +308,51 @@ class StreamProcessor:
         if len(alerts) > 5:
             log.info("... and %d more alerts", len(alerts) - 5)
 
-    def _on_delivery(self, err: object, _msg: object) -> None:
-        if err is not None:
-            self._delivery_errors.append(str(err))
-
-    def _produce_dead_letters(self, dead: list[tuple[object, DeadLetter]]) -> None:
-        """The original line, unchanged, with its reason and source offset as headers."""
-        dlq = self.settings.kafka_dead_letter_topic
-        for m, d in dead:
-            self.counters.dead_letter_reasons[d.reason] += 1
-            headers = [
-                ("reason", d.reason.encode()),
-                ("source", f"{m.topic()}:{m.partition()}:{m.offset()}".encode()),
-            ]
-            self.producer.produce(dlq, m.value(), key=m.key(), headers=headers, on_delivery=self._on_delivery)
-
-    def _produce_alerts(self, alerts: list[Alert]) -> None:
-        """Alerts as JSON on the alert topic, keyed by car, for applications that subscribe instead of polling Redis.
-
-        At least once: a replay after a crash may publish an alert again with the same ``id``
-        (rule, car, window start), which is the consumer's key for dropping repeats.
-        """
-        topic = self.settings.kafka_alert_topic
-        for a in alerts:
-            self.producer.produce(
-                topic,
-                json.dumps(a.as_record()).encode(),
-                key=a.car_number.encode(),
-                headers=[("alert_id", a.alert_id.encode())],
-                on_delivery=self._on_delivery,
-            )
-
-    def _flush_producer(self) -> None:
-        """Wait for every dead letter and alert of the batch to be acknowledged (before any commit)."""
-        remaining = self.producer.flush(30)
-        errors = self._delivery_errors
-        if remaining or errors:
-            msg = f"dead-letter/alert topics: {remaining} undelivered, errors {errors[:3]}"
-            errors.clear()
-            raise KafkaException(KafkaError(KafkaError._MSG_TIMED_OUT, msg))
-
-    def _is_idle(self, p: int, wall: float) -> bool:
-        """Silent for ``idle_advance_after_s`` *and* nothing left to read (checked at most once a second)."""
-        if p in self.paused or wall - self.part_seen.get(p, wall) < self.config.idle_advance_after_s:
-            return False
-        checked, idle = self._idle_checked.get(p, (0.0, False))
-        if wall - checked < 1.0:
-            return idle
-        try:
-            _low, high = self.consumer.get_watermark_offsets(TopicPartition(self.topic, p), timeout=2)  # type: ignore[union-attr]
-            position = self.next_offset.get(p, self.committed.get(p))
-            idle = high <= 0 or (position is not None and position >= high)
-        except KafkaException:
-            idle = False
-        self._idle_checked[p] = (wall, idle)
-        return idle
-
-    def _stream_time(self, wall: float) -> int | None:
-        """Event time every active partition has reached (min of their maxima).
-
-        A partition that delivered nothing for ``idle_advance_after_s`` and has nothing left to
-        read does not hold the watermark back (per-input idleness, as in Flink); ``None`` while an
-        active partition has delivered nothing yet.
-        """
-        active = [self.part_time.get(p, NEG_INF) for p in self.assigned if not self._is_idle(p, wall)]
-        if active:
-            low = min(active)
-            return None if low <= NEG_INF else low
-        return max(self.part_time.values(), default=None)
-
-    def _align(self, stream_time: int | None) -> None:
-        """Pause partitions running far ahead in event time so the others catch up.
-
-        librdkafka drains one partition's prefetched queue before the next, so without this a
-        backlog (or a replay) of partition 0 would push the watermark past partition 1's open
-        windows and make its events late (watermark alignment, as in Flink).
-        """
+    def _align(self, now: int | None) -> None:
+        """Pause partitions far ahead in event time, resume them once the others caught up."""
         if self.consumer is None:
             return
-        if stream_time is None:
-            # a partition with input has delivered nothing yet: hold the others near where they began
-            firsts = [t for t in self.part_first.values()]
-            if not firsts:
-                return
-            stream_time = min(firsts)
-        ahead = self.config.align_ahead_s
-        pause, resume = [], []
-        for p in self.assigned:
-            t = self.part_time.get(p, NEG_INF)
-            if p not in self.paused and t > stream_time + ahead:
-                pause.append(p)
-            elif p in self.paused and t <= stream_time + ahead // 2:
-                resume.append(p)
+        pause, resume = pause_resume(self.parts, now, self.config.align_ahead_s)
         if pause:
             self.consumer.pause([TopicPartition(self.topic, p) for p in pause])
-            self.paused.update(pause)
         if resume:
             # resume re-fetches from the consumed position; nothing is skipped
             self.consumer.resume([TopicPartition(self.topic, p) for p in resume])
-            self.paused.difference_update(resume)
+        for p in pause:
+            self.parts[p].paused = True
+        for p in resume:
+            self.parts[p].paused = False
 
     # --- commits -----------------------------------------------------------------------------
-    def _commit(self, force: bool = False) -> None:
-        """Commit offsets up to the replay floor; persist the floor first (same Redis write path)."""
-        self._hbase_wait()
-        if self.consumer is None or not self.next_offset:
+    def _commit(self) -> None:
+        """Drain every sink, persist the floors, then commit offsets up to them (:mod:`streaming.offsets`)."""
+        for sink in self.sinks:
+            sink.drain()
+        if self.consumer is None:
             return
-        engine_floor = self.engine.floor()
-        if engine_floor >= POS_INF:
-            # no event-time rule: nothing needs replaying; everything read so far is committable
-            engine_floor = max(self.part_time.values(), default=NEG_INF) + 1
-        offsets: dict[int, int] = {}
-        floors: dict[int, int] = {}
-        for p, nxt in self.next_offset.items():
-            # never below the floor this partition was replayed with: those windows are reported
-            floor = max(engine_floor, self.replay_floor.get(p, NEG_INF))
-            bucket = self.buckets[p]
-            if floor > NEG_INF:
-                cut = floor >> BUCKET_SHIFT
-                for b in [b for b in bucket if b < cut]:
-                    del bucket[b]
-                floors[p] = floor
-            offsets[p] = min(bucket.values(), default=nxt)
-        changed = {p: o for p, o in offsets.items() if self.committed.get(p) != o}
-        if not changed:
+        offsets, floors = commit_plan(self.parts, self.engine.floor())
+        if not offsets:
             return
-        stored = {f"{self.topic}:{p}": floors[p] for p in changed if p in floors}
-        if stored:
-            self.redis.write([], floors=stored)
+        if floors:
+            self.redis.write([], floors={f"{self.topic}:{p}": f for p, f in floors.items()})
         try:
             self.consumer.commit(
-                offsets=[TopicPartition(self.topic, p, o) for p, o in changed.items()], asynchronous=False
+                offsets=[TopicPartition(self.topic, p, o) for p, o in offsets.items()], asynchronous=False
             )
         except KafkaException as exc:
             # e.g. a rebalance in progress; never fatal: the next owner simply replays a bit more
             log.warning("offset commit failed (%s); the next owner replays from the previous commit", exc)
             return
-        self.committed.update(changed)
+        for p, o in offsets.items():
+            if p in self.parts:
+                self.parts[p].committed = o
 
     # --- health --------------------------------------------------------------------------------
     def _lag(self) -> int:
-        if self.consumer is None or not self.assigned:
-            return 0
-        total = 0
-        for p in self.assigned:
-            try:
-                _low, high = self.consumer.get_watermark_offsets(TopicPartition(self.topic, p), timeout=2)
-            except KafkaException:
-                continue
-            position = self.next_offset.get(p)
-            if position is None:
-                position = self.committed.get(p, 0)
-            total += max(high - position, 0)
-        return total
+        return consumer_lag(self.consumer, self.topic, self.parts)
 
     def _publish_health(self, stopping: bool = False) -> None:
         c = self.counters
-        stats = self.engine.stats()
         fields = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -507,11 +363,11 @@ class StreamProcessor:
             "alerts": c.alerts,
             "events_per_s": 0 if stopping else round(self._rate.observe(c.processed), 1),
             "lag": self._lag(),
-            "partitions": ",".join(str(p) for p in sorted(self.assigned)),
+            "partitions": ",".join(str(p) for p in sorted(self.parts)),
             "rules": ",".join(f"{n}:v{r.version}" for n, r in sorted(self.engine.rules.items())),
             "rule_errors": len(self.watcher.errors),
-            "hbase": "on" if self.hbase is not None else "off",
-            **stats,
+            "hbase": "on" if self.config.hbase else "off",
+            **self.engine.stats(),
         }
         try:
             stream_health.publish(self.config.instance, fields, self.settings, client=self._health_client)

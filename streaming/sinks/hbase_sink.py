@@ -19,7 +19,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import happybase  # loads the Hbase_thrift module
 from Hbase_thrift import BatchMutation, Mutation
@@ -28,6 +28,7 @@ from smartcar.clients import hbase_connection
 from smartcar.driving_table import QUALIFIERS, TABLE, column, ensure_table, row_key
 from smartcar.settings import Settings, get_settings
 from streaming.events import DrivingEvent
+from streaming.sinks.base import Batch
 
 log = logging.getLogger(__name__)
 COLUMNS: tuple[bytes, ...] = tuple(column(q) for q in QUALIFIERS)
@@ -71,6 +72,34 @@ class HBaseSink:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+
+class BackgroundHBaseSink:
+    """The processor's HBase sink: a batch is written by one thread while the next is parsed.
+
+    At most one batch is in flight: ``write_batch`` first waits for the previous one, and
+    ``drain`` (called before every commit) waits for the last and re-raises its failure, so no
+    offset is ever committed past an event HBase has not acknowledged.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.sink = HBaseSink(settings)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hbase-writer")
+        self._in_flight: Future[None] | None = None
+
+    def write_batch(self, batch: Batch) -> None:
+        if batch.events:
+            self.drain()
+            self._in_flight = self._thread.submit(self.sink.write, batch.events)
+
+    def drain(self) -> None:
+        pending, self._in_flight = self._in_flight, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+        self.sink.close()
 
 
 class ConnectionWriter:

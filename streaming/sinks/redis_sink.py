@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from smartcar.alerts_store import LATEST_INDEX, LATEST_KEEP, alert_key, car_index_key
 from smartcar.clients import redis_client
 from smartcar.settings import Settings, get_settings
+from streaming.sinks.base import Batch
 from streaming.windows import Alert
 
 FLOOR_PREFIX = "smartcar:stream:floor:"
@@ -26,6 +27,8 @@ def floor_key(group: str) -> str:
 
 
 class RedisSink:
+    """Alerts and commit floors; a :class:`~streaming.sinks.base.Sink` for the alerts of each batch."""
+
     def __init__(self, settings: Settings | None = None, group: str | None = None) -> None:
         self.settings = settings or get_settings()
         self.client = redis_client(self.settings)
@@ -52,6 +55,15 @@ class RedisSink:
         if floors:
             pipe.hset(floor_key(self.group), mapping={k: str(v) for k, v in floors.items()})
         pipe.execute()
+
+    def write_batch(self, batch: Batch) -> None:
+        self.write(batch.alerts)
+
+    def drain(self) -> None:
+        """Nothing to wait for: ``write`` returns after Redis executed the transaction."""
+
+    def close(self) -> None:
+        self.client.close()
 
     def read_floors(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.client.hgetall(floor_key(self.group)).items()}
