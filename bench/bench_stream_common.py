@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from smartcar.settings import Settings, get_settings
-from streaming.workload import isolated_settings
+from tests.fixtures.stream_workload import isolated_settings
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from smartcar.alerts_store import LATEST_INDEX, alert_key
 from smartcar.clients import kafka_producer, redis_client
 from streaming.events import epoch_timestamp, timestamp_epoch
 from streaming.processor import ProcessorConfig, StreamProcessor
-from streaming.workload import car_numbers
+from tests.fixtures.stream_workload import car_numbers
 
 RATE = 1000
 CARS = car_numbers(100, "L")

@@ -15,7 +15,7 @@ import threading
 from bench_stream_common import Sampler, isolated, regroup, rss_mb, services, simulated_speed
 
 from streaming.processor import ProcessorConfig, StreamProcessor
-from streaming.workload import car_numbers, produce, scripted_lines
+from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import time
 from bench_stream_common import Sampler, isolated, regroup, services, simulated_speed
 
 from streaming.processor import ProcessorConfig, StreamProcessor
-from streaming.workload import car_numbers, produce, scripted_lines
+from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
 
 
 def one_pass(settings, n: int, hbase: bool) -> dict[str, float]:

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from smartcar.quality.samples import write_sample_day
 from smartcar.settings import Settings
+from tests.fixtures.quality_samples import write_sample_day
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from smartcar.export.loader import export_date, latest_exports
 from smartcar.export.migrate import downgrade, upgrade
 from smartcar.export.schema import emergency_check_info, symptom_info
-from smartcar.quality.samples import write_sample_day
 from smartcar.settings import Settings
+from tests.fixtures.quality_samples import write_sample_day
 
 pytestmark = pytest.mark.integration
 

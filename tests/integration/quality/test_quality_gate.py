@@ -1,7 +1,7 @@
 """A bad batch fails validation, blocks the export and shows in the report; a clean batch exports.
 
 Runs the real export DAG with ``dag.test()`` (Great Expectations on the partition files, real PostgreSQL target) on hand-made
-warehouse partitions written by :mod:`smartcar.quality.samples`.
+warehouse partitions written by :mod:`tests.fixtures.quality_samples`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from smartcar.quality import store
 from smartcar.quality.runner import docs_site_dir
-from smartcar.quality.samples import write_sample_day
+from tests.fixtures.quality_samples import write_sample_day
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[3]

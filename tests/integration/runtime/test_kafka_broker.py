@@ -10,7 +10,7 @@ from confluent_kafka import Consumer
 from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource
 
 from smartcar.kafka_topics import ensure_topics, platform_topics, retention_ms
-from streaming.workload import produce
+from tests.fixtures.stream_workload import produce
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ import pytest
 
 from smartcar.settings import Settings
 from streaming.processor import ProcessorConfig, StreamProcessor
-from streaming.workload import isolated_settings, isolation_env
+from tests.fixtures.stream_workload import isolated_settings, isolation_env
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from smartcar import driving_days
 from smartcar.clients import redis_client
 from smartcar.settings import get_settings
 from smartcar.warehouse.driving_day_trigger import DrivingDayQuietTrigger
-from streaming.workload import produce, scripted_lines
+from tests.fixtures.stream_workload import produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from streaming.detectors import run_rules
 from streaming.events import parse_line
 from streaming.rules import load_rules
 from streaming.sinks.hbase_sink import count_rows
-from streaming.workload import car_numbers, produce, scripted_lines
+from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ from smartcar.settings import REPO_ROOT
 from smartcar.stream_health import read_health
 from streaming.events import parse_line
 from streaming.sinks.hbase_sink import count_rows
-from streaming.workload import produce, scripted_lines
+from tests.fixtures.stream_workload import produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 RULES = REPO_ROOT / "include" / "rules"

@@ -270,3 +270,65 @@ def test_a_date_without_input_ends_skipped_not_failed(scenario):
         assert "success" in str(run.state), (dag_id, states)
         assert states[gate] == "skipped", (dag_id, states)
         assert all(v == "skipped" for k, v in states.items() if k.startswith(("validate_", "publish_"))), states
+
+
+BAD_LOAD, BAD_DAY = "19990629", "19990628"
+
+
+def _gates_shortened(dag_id: str):
+    """The DAG with its upstream gates waiting seconds, not hours, and poking in place.
+
+    ``dag.test`` runs tasks in this process; a reschedule-mode sensor would be re-queued for an
+    hour's worth of pokes. Everything else is the DAG as deployed.
+    """
+    dag = load_dag(dag_id)
+    for task in dag.tasks:
+        if task.task_id.startswith("wait_for_"):
+            task.mode, task.poke_interval, task.timeout = "poke", 1, 4
+    return dag
+
+
+def _states_of(dag, day: str, conf: dict | None = None) -> dict[str, str]:
+    run = dag.test(logical_date=_utc(day), run_conf=conf)
+    return {ti.task_id: str(getattr(ti.state, "value", ti.state)) for ti in run.get_task_instances()}
+
+
+def test_a_status_file_failing_its_checks_blocks_subjects_1_3_4_and_the_export(scenario):
+    """The bad batch, through the whole chain: nothing downstream of a failed partition builds on it."""
+    from sqlalchemy import inspect, text
+
+    from smartcar.clients import export_engine
+
+    spool = get_settings().spool_path
+    bad = [h.STATUS_HEADER, h.status_line(f"{BAD_DAY}000000", "A0001", tires=(150, 90, 90, 90), engine="C")]
+    (spool / f"SmartCarStatusInfo_{BAD_DAY}.txt").write_text("\n".join(bad) + "\n")
+
+    ingest = _states_of(load_dag("smartcar_ingest"), BAD_LOAD)
+    assert ingest["validate_smartcar_status_info"] == "failed", ingest
+    assert ingest["publish_smartcar_status_info"] == "upstream_failed", ingest  # no asset event
+
+    subject1 = _states_of(_gates_shortened("smartcar_subject1_status"), BAD_LOAD)
+    assert subject1["wait_for_smartcar_status_info"] == "skipped", subject1
+    assert subject1["build_status_mart"] == "skipped", subject1
+    for dag_id in ("smartcar_subject4_emergency", "smartcar_subject3_symptom"):
+        states = _states_of(_gates_shortened(dag_id), BAD_DAY)
+        built = [t for t in states if t.startswith("build_")]
+        assert built and all(states[t] == "skipped" for t in built), (dag_id, states)
+        assert all(v in {"success", "skipped"} for v in states.values()), (dag_id, states)
+
+    export = _states_of(load_dag("smartcar_export"), BAD_DAY, {"working_day": BAD_DAY})
+    assert export["validate_marts"] == "failed" and export["export_marts"] == "upstream_failed", export
+    with export_engine().connect() as conn:
+        if inspect(conn).has_table("smartcar_emergency_check_info"):
+            rows = conn.execute(
+                text("SELECT count(*) FROM smartcar_emergency_check_info WHERE biz_date = :d"), {"d": BAD_DAY}
+            ).scalar_one()
+            assert rows == 0
+    hive = connect()
+    try:
+        for table, column, _days in MARTS.values():
+            if column == "biz_date":
+                rows = hql.execute(hive, [f"SELECT count(*) FROM {table} WHERE biz_date = '{BAD_DAY}'"]).rows
+                assert rows[0][0] == 0, table
+    finally:
+        hive.close()

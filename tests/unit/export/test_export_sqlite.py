@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from smartcar.export.loader import export_date, latest_exports
 from smartcar.export.migrate import current_revision, downgrade, head_revision, upgrade
 from smartcar.export.schema import emergency_check_info, symptom_info
-from smartcar.quality.samples import write_sample_day
 from smartcar.settings import Settings
 from smartcar.warehouse.catalog import table_spec
+from tests.fixtures.quality_samples import write_sample_day
 
 
 @pytest.fixture
