@@ -19,7 +19,12 @@ def window(end_date: str, days: int) -> tuple[str, str]:
 
 
 def run_classification(
-    run_date: str, days: int = 7, trees: int = 5, seed: int = 42, settings: Settings | None = None
+    run_date: str,
+    days: int = 7,
+    trees: int = 5,
+    seed: int = 42,
+    settings: Settings | None = None,
+    vector_indexer: bool = True,
 ) -> dict:
     s = settings or get_settings()
     from_date, to_date = window(run_date, days)
@@ -27,7 +32,7 @@ def run_classification(
     labels = {row["status"] for row in frame.select("status").distinct().collect()}
     if len(labels) < 2:
         raise NoTrainingData(f"biz_date {from_date}..{to_date} has {'no rows' if not labels else 'one class only'}")
-    model, metrics = classification.train_and_evaluate(frame, trees=trees, seed=seed)
+    model, metrics = classification.train_and_evaluate(frame, trees=trees, seed=seed, vector_indexer=vector_indexer)
     staging = runs.staging_dir("classification", run_date, s)
     model.write().overwrite().save(str(staging / "model"))
     result = {"from_date": from_date, "to_date": to_date, **metrics.as_dict()}
