@@ -8,6 +8,12 @@
   `$SMARTCAR_HOME/ml/classification/<date>/`.
 * `cluster`: k-means (k = 200, seed 1) over capacity class, year class, model, sex and marriage of
   every car in `smartcar_master`; silhouette and the car-to-cluster list under `ml/clustering/<date>/`.
+* `recommend_items`: the book's item-based recommender (Mahout `recommenditembased`, co-occurrence)
+  on the buy-list mart of the logical date's month: top 3 items per car with scores into the
+  warehouse table `managed_smartcar_item_recommend_info` (partition `biz_month` overwritten), the
+  held-out precision@3 beside a popularity baseline under `ml/recommendation/<month>/`; skipped
+  when the month has no buy-list mart. `export_recommendations` then replaces that month in the
+  export database's `smartcar_item_recommend_info`.
 
 Daily, after the status mart of the date exists (the time-scheduled run waits for it). Re-running or
 backfilling a date replaces that date's results whole. One run at a time: each holds a Spark JVM.
@@ -16,8 +22,9 @@ backfilling a date replaces that date's results whole. One run at a time: each h
 from __future__ import annotations
 
 from airflow.sdk import dag, task
+from airflow.sdk.exceptions import AirflowSkipException
 
-from smartcar.warehouse.assets import MASTER_LANDED, STATUS_MART
+from smartcar.warehouse.assets import BUYLIST_MART, MASTER_LANDED, STATUS_MART
 from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, daily, upstream_gate
 
 
@@ -47,8 +54,27 @@ def smartcar_ml() -> None:
 
         return run_clustering(ds_nodash)
 
+    @task(inlets=[BUYLIST_MART], max_active_tis_per_dag=1, trigger_rule="none_failed")
+    def recommend_items(ds_nodash: str | None = None) -> str:
+        from smartcar.ml.jobs import NoTrainingData, run_recommendation
+
+        month = ds_nodash[:6]
+        try:
+            run_recommendation(month)
+        except NoTrainingData as exc:
+            raise AirflowSkipException(str(exc)) from None
+        return month
+
+    @task
+    def export_recommendations(month: str) -> dict:
+        from smartcar.export.loader import export_date
+
+        return export_date("recommend", month).to_dict()
+
     dates = upstream_gate(STATUS_MART, "biz_dates")(run_date())
-    classify(dates) >> cluster()
+    recommended = recommend_items()  # after the clustering: one Spark JVM at a time on a small machine
+    classify(dates) >> cluster() >> recommended
+    export_recommendations(recommended)
 
 
 dag = smartcar_ml()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from smartcar.ml import classification, clustering, datasets, runs
+from smartcar.ml import classification, clustering, datasets, recommendation, runs
 from smartcar.settings import Settings, get_settings
 
 
@@ -50,4 +50,43 @@ def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Setting
     members.toPandas().sort_values("car_number").to_csv(staging / "members.csv", index=False)
     result = summary.as_dict()
     runs.publish(staging, "clustering", run_date, result, s)
+    return result
+
+
+RECOMMEND_TABLE = "managed_smartcar_item_recommend_info"
+
+
+def run_recommendation(
+    biz_month: str, test_share: float = 0.2, seed: int = 7, settings: Settings | None = None
+) -> dict:
+    """Top 3 items per car for ``biz_month`` into the recommendation table, plus the held-out precision@3."""
+    import pyarrow as pa
+
+    from smartcar.ml.partition_writer import overwrite_partition
+
+    s = settings or get_settings()
+    prefs = recommendation.preferences(datasets.buylist_frame(biz_month, s)).cache()
+    if prefs.limit(1).count() == 0:
+        raise NoTrainingData(f"managed_smartcar_item_buylist_info has no rows for biz_month {biz_month}")
+    top = recommendation.recommend(prefs).toPandas().sort_values(["car_number", "rank"])
+    rows = pa.table(
+        {
+            "car_number": pa.array(top["car_number"].astype(str), pa.string()),
+            "item": pa.array(top["item"].astype(str), pa.string()),
+            "score": pa.array(top["score"].astype(float), pa.float64()),
+            "rank": pa.array(top["rank"].astype(int), pa.int32()),
+        }
+    )
+    overwrite_partition(RECOMMEND_TABLE, biz_month, rows, s)
+    holdout = recommendation.evaluate_holdout(prefs, test_share=test_share, seed=seed)
+    prefs.unpersist()
+    result = {
+        "biz_month": biz_month,
+        "cars": int(top["car_number"].nunique()),
+        "rows": len(top),
+        "similarity": "co-occurrence (Mahout recommenditembased)",
+        **holdout.as_dict(),
+    }
+    staging = runs.staging_dir("recommendation", biz_month, s)
+    runs.publish(staging, "recommendation", biz_month, result, s)
     return result

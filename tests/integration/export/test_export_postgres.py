@@ -49,10 +49,10 @@ def test_original_varchar_rows_survive_the_schema_evolution(pg) -> None:
                 "INSERT INTO smartcar_symptom_info VALUES ('Z0100','2.5','normal','0.5','normal','2100','abnormal','20200101')"
             )
         )
-    assert upgrade(engine) == "0002"
+    assert upgrade(engine) == "0003"
     assert _rows(engine, symptom_info) == [("Z0100", 2.5, "normal", 0.5, "normal", 2100, "abnormal", "20200101")]
     assert downgrade(engine, "0001") == "0001"
-    assert upgrade(engine) == "0002"
+    assert upgrade(engine) == "0003"
 
 
 def test_export_twice_same_rows_and_counts_match(pg) -> None:
