@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from smartcar.ml import classification, clustering, datasets, recommendation, runs
+from smartcar.ml import classification, clustering, datasets, recommendation, runs, tracking
 from smartcar.settings import Settings, get_settings
 
 
@@ -36,8 +36,19 @@ def run_classification(
     staging = runs.staging_dir("classification", run_date, s)
     model.write().overwrite().save(str(staging / "model"))
     result = {"from_date": from_date, "to_date": to_date, **metrics.as_dict()}
-    runs.publish(staging, "classification", run_date, result, s)
-    return result
+    final = runs.publish(staging, "classification", run_date, result, s)
+    tracked = tracking.track(
+        "smartcar-classification",
+        run_date,
+        params={"from_date": from_date, "to_date": to_date, "days": days, "trees": trees, "seed": seed}
+        | {"vector_indexer": vector_indexer, "test_share": 0.3, "rows_train": metrics.rows_train},
+        metrics=result,
+        model_dir=final / "model",
+        register_as=tracking.CLASSIFIER_MODEL,
+        thresholds={"accuracy": s.ml_register_min_accuracy, "recall_abnormal": s.ml_register_min_recall_abnormal},
+        settings=s,
+    )
+    return {**result, "tracking": tracked.as_dict()}
 
 
 def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Settings | None = None) -> dict:
@@ -50,7 +61,8 @@ def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Setting
     members.toPandas().sort_values("car_number").to_csv(staging / "members.csv", index=False)
     result = summary.as_dict()
     runs.publish(staging, "clustering", run_date, result, s)
-    return result
+    tracked = tracking.track("smartcar-clustering", run_date, {"k": k, "seed": seed}, result, settings=s)
+    return {**result, "tracking": tracked.as_dict()}
 
 
 RECOMMEND_TABLE = "managed_smartcar_item_recommend_info"
@@ -89,4 +101,8 @@ def run_recommendation(
     }
     staging = runs.staging_dir("recommendation", biz_month, s)
     runs.publish(staging, "recommendation", biz_month, result, s)
-    return result
+    params = {"biz_month": biz_month, "similarity": "co-occurrence", "top_n": recommendation.TOP_N}
+    tracked = tracking.track(
+        "smartcar-recommendation", biz_month, params | {"test_share": test_share}, result, settings=s
+    )
+    return {**result, "tracking": tracked.as_dict()}
