@@ -12,8 +12,9 @@
   on the buy-list mart of the logical date's month: top 3 items per car with scores into the
   warehouse table `managed_smartcar_item_recommend_info` (partition `biz_month` overwritten), the
   held-out precision@3 beside a popularity baseline under `ml/recommendation/<month>/`; skipped
-  when the month has no buy-list mart. `export_recommendations` then replaces that month in the
-  export database's `smartcar_item_recommend_info`.
+  when the month has no buy-list mart. Its Great Expectations suite runs next (three items per car,
+  scores 1-5, unique ranks); only then `export_recommendations` replaces that month in the export
+  database's `smartcar_item_recommend_info`.
 
 Daily, after the status mart of the date exists (the time-scheduled run waits for it). Re-running or
 backfilling a date replaces that date's results whole. One run at a time: each holds a Spark JVM.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 from airflow.sdk.exceptions import AirflowSkipException
+from smartcar_quality import validation_task
 
 from smartcar.warehouse.assets import BUYLIST_MART, MASTER_LANDED, STATUS_MART
 from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, daily, upstream_gate
@@ -74,7 +76,8 @@ def smartcar_ml() -> None:
     dates = upstream_gate(STATUS_MART, "biz_dates")(run_date())
     recommended = recommend_items()  # after the clustering: one Spark JVM at a time on a small machine
     classify(dates) >> cluster() >> recommended
-    export_recommendations(recommended)
+    checked = validation_task("managed_smartcar_item_recommend_info", dates=recommended)
+    checked >> export_recommendations(recommended)
 
 
 dag = smartcar_ml()

@@ -107,3 +107,17 @@ def test_holdout_precision_beats_popularity_on_a_planted_pattern(settings: Setti
 def test_an_empty_month_is_a_clear_error(settings: Settings) -> None:
     with pytest.raises(jobs.NoTrainingData, match="202003"):
         jobs.run_recommendation("202003", settings=settings)
+
+
+def test_the_written_month_passes_its_quality_suite(settings: Settings) -> None:
+    from smartcar.quality.runner import validate
+
+    _write_buylist(settings, "202003", PURCHASES)
+    jobs.run_recommendation("202003", settings=settings)
+    report = validate("managed_smartcar_item_recommend_info", "202003", settings)
+    assert (report.status, report.rows) == ("passed", 5), report.failures
+    # a duplicated rank (two rows for one car and rank) is caught
+    path = table_spec("managed_smartcar_item_recommend_info").partition_path("202003", settings) / "part-00000.parquet"
+    rows = pq.read_table(path).to_pylist()
+    pq.write_table(pa.Table.from_pylist([*rows, {**rows[0], "item": "Item-030"}], schema=pq.read_schema(path)), path)
+    assert validate("managed_smartcar_item_recommend_info", "202003", settings).status == "failed"
