@@ -69,6 +69,8 @@ TARGETS: dict[str, tuple[str, sa.Table]] = {
     "recommend": ("managed_smartcar_item_recommend_info", item_recommend_info),
 }
 """Export name -> (source mart, target table)."""
+MONTHLY = frozenset({"recommend"})
+"""Exports keyed by ``biz_month`` (yyyyMM); the others take a ``biz_date``."""
 
 
 def period_column(table: sa.Table) -> sa.Column:

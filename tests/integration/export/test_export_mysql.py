@@ -32,7 +32,7 @@ def test_mysql_migrations_export_and_rerun(tmp_path: Path) -> None:
     engine = sa.create_engine(settings.export_db_url)
     with engine.begin() as conn:
         for name in ("smartcar_export_runs", "smartcar_emergency_check_info", "smartcar_symptom_info",
-                     "smartcar_export_version"):  # fmt: skip
+                     "smartcar_item_recommend_info", "smartcar_export_version"):  # fmt: skip
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
     upgrade(engine, "0001")
     with engine.begin() as conn:

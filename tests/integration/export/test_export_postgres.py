@@ -26,7 +26,7 @@ def pg(postgres_service: Settings, tmp_path: Path):
     engine = export_engine(settings)
     with engine.begin() as conn:
         for name in ("smartcar_export_runs", "smartcar_emergency_check_info", "smartcar_symptom_info",
-                     "smartcar_export_version"):  # fmt: skip
+                     "smartcar_item_recommend_info", "smartcar_export_version"):  # fmt: skip
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
     yield settings, engine
     engine.dispose()
