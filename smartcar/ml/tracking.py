@@ -87,11 +87,13 @@ def track(
     failed = failed_thresholds(metrics, thresholds or {})
     version = None
     if model_dir is not None:
+        from mlflow.exceptions import MlflowException
+
         mlflow.log_artifacts(run_id, str(model_dir), artifact_path="model")
         if register_as is not None and not failed:
             try:
                 mlflow.get_registered_model(register_as)
-            except Exception:  # MLflow raises RestException/MlflowException by store; absent either way
+            except MlflowException:  # RESOURCE_DOES_NOT_EXIST on every store (SQL, REST)
                 mlflow.create_registered_model(register_as)
             created = mlflow.create_model_version(register_as, f"{run.info.artifact_uri}/model", run_id=run_id)
             version = int(created.version)
