@@ -1,13 +1,23 @@
 """
-### Spark ML: smart-car status classifier and customer segments (SEED_SPEC 8.3, 8.4)
+### Spark ML: status classifier, customer segments, item recommendations (SEED_SPEC 8.3-8.5)
 
-* `classify`: the original's 14-feature, 5-tree random forest on the status mart, trained on the
+* `classify`: the original's 14-feature pipeline (VectorIndexer 20, 5-tree random forest) on the status mart, trained on the
   seven business days ending on the logical date (label: the book's component-score rule, below 6
   means abnormal), evaluated on a seeded 30 % split. Metrics (accuracy, confusion matrix with
   positive = abnormal, precision, recall, F1, FPR) and the model are kept under
   `$SMARTCAR_HOME/ml/classification/<date>/`.
 * `cluster`: k-means (k = 200, seed 1) over capacity class, year class, model, sex and marriage of
   every car in `smartcar_master`; silhouette and the car-to-cluster list under `ml/clustering/<date>/`.
+* `recommend_items`: the book's item-based recommender (Mahout `recommenditembased`, co-occurrence)
+  on the buy-list mart of the logical date's month (or param `biz_month`, e.g. `202003`): top 3
+  items per car with scores into the warehouse table `managed_smartcar_item_recommend_info`
+  (partition `biz_month` overwritten), the held-out precision@3 beside a popularity baseline under
+  `ml/recommendation/<month>/`; skipped when the month has no buy-list mart. Its Great Expectations
+  suite runs next (three items per car, scores 1-5, unique ranks); only then
+  `export_recommendations` replaces that month in the export database's `smartcar_item_recommend_info`.
+
+Every run is logged to MLflow (`SMARTCAR_MLFLOW_TRACKING_URI`); the classifier is registered as
+`smartcar-status-classifier` only above the configured accuracy and recall thresholds.
 
 Daily, after the status mart of the date exists (the time-scheduled run waits for it). Re-running or
 backfilling a date replaces that date's results whole. One run at a time: each holds a Spark JVM.
@@ -15,9 +25,11 @@ backfilling a date replaces that date's results whole. One run at a time: each h
 
 from __future__ import annotations
 
-from airflow.sdk import dag, task
+from airflow.sdk import Param, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
+from smartcar_quality import validation_task
 
-from smartcar.warehouse.assets import MASTER_LANDED, STATUS_MART
+from smartcar.warehouse.assets import BUYLIST_MART, MASTER_LANDED, STATUS_MART
 from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, daily, upstream_gate
 
 
@@ -29,6 +41,7 @@ from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, daily, upstream_
     default_args={**DEFAULT_ARGS, "owner": "smartcar-ml"},
     tags=["smartcar", "ml", "spark"],
     doc_md=__doc__,
+    params={"biz_month": Param(None, type=["null", "string"], description="Recommendation month yyyyMM")},
 )
 def smartcar_ml() -> None:
     @task
@@ -47,8 +60,28 @@ def smartcar_ml() -> None:
 
         return run_clustering(ds_nodash)
 
+    @task(inlets=[BUYLIST_MART], max_active_tis_per_dag=1, trigger_rule="none_failed")
+    def recommend_items(ds_nodash: str | None = None, params: dict | None = None) -> str:
+        from smartcar.ml.jobs import NoTrainingData, run_recommendation
+
+        month = (params or {}).get("biz_month") or ds_nodash[:6]
+        try:
+            run_recommendation(month)
+        except NoTrainingData as exc:
+            raise AirflowSkipException(str(exc)) from None
+        return month
+
+    @task
+    def export_recommendations(month: str) -> dict:
+        from smartcar.export.loader import export_date
+
+        return export_date("recommend", month).to_dict()
+
     dates = upstream_gate(STATUS_MART, "biz_dates")(run_date())
-    classify(dates) >> cluster()
+    recommended = recommend_items()  # after the clustering: one Spark JVM at a time on a small machine
+    classify(dates) >> cluster() >> recommended
+    checked = validation_task("managed_smartcar_item_recommend_info", dates=recommended)
+    checked >> export_recommendations(recommended)
 
 
 dag = smartcar_ml()

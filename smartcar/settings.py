@@ -103,6 +103,15 @@ class Settings(BaseSettings):
     warehouse_uri: str = ""
     """Where table data lives (file:// here, hdfs:// or s3a:// in production); default under home."""
 
+    # --- ML tracking (MLflow) and the bar a model must pass to be registered -------------------------
+    mlflow_tracking_uri: str = ""
+    """MLflow tracking and registry store; default a SQLite file under ``<home>/mlflow`` (MLflow 3 keeps its
+    plain-file store in maintenance mode), in production the team's tracking server (``http://...``)."""
+    ml_register_min_accuracy: float = Field(default=0.85, ge=0, le=1)
+    """The status classifier is registered only at or above this test accuracy ..."""
+    ml_register_min_recall_abnormal: float = Field(default=0.6, ge=0, le=1)
+    """... and this recall of the abnormal class (the book: a missed abnormal car costs the most)."""
+
     # --- export database (the Sqoop target) ------------------------------------------------------
     export_db_url: str = "postgresql+psycopg2://smartcar:smartcar@127.0.0.1:5432/smartcar"
 
@@ -151,6 +160,15 @@ class Settings(BaseSettings):
     @property
     def warehouse(self) -> str:
         return self.warehouse_uri or (self.home / "warehouse").as_uri()
+
+    @property
+    def mlflow_path(self) -> Path:
+        """Local MLflow state: the SQLite store and the run artifacts."""
+        return self.home / "mlflow"
+
+    @property
+    def mlflow_uri(self) -> str:
+        return self.mlflow_tracking_uri or f"sqlite:///{self.mlflow_path / 'mlflow.db'}"
 
     @property
     def spool_path(self) -> Path:

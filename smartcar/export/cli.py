@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from smartcar.export.schema import TARGETS
+from smartcar.export.schema import MONTHLY, TARGETS
 
 app = typer.Typer(help="Sqoop-style export of the marts to the SQL database of SMARTCAR_EXPORT_DB_URL.")
 
@@ -23,14 +23,16 @@ def migrate(revision: str = "head") -> None:
 
 @app.command()
 def run(
-    date: Annotated[str, typer.Option("--date", "-d", help="Business date yyyyMMdd.")],
-    mart: Annotated[list[str] | None, typer.Option("--mart", "-m", help="symptom and/or emergency.")] = None,
+    date: Annotated[str, typer.Option("--date", "-d", help="Business date yyyyMMdd (yyyyMM for recommend).")],
+    mart: Annotated[
+        list[str] | None, typer.Option("--mart", "-m", help="symptom, emergency (default: both) or recommend.")
+    ] = None,
     chunk_size: int = 5000,
 ) -> None:
     """Export the marts of one date (delete-by-date then insert, one transaction per mart)."""
     from smartcar.export.loader import export_date
 
-    for name in mart or list(TARGETS):
+    for name in mart or [n for n in TARGETS if n not in MONTHLY]:
         if name not in TARGETS:
             raise typer.BadParameter(f"unknown mart {name!r}; known: {', '.join(TARGETS)}")
         result = export_date(name, date, chunk_size=chunk_size)

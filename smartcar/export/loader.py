@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 
 from smartcar.export.migrate import upgrade
-from smartcar.export.schema import TARGETS, export_runs
+from smartcar.export.schema import TARGETS, export_runs, period_column
 from smartcar.export.source import read_mart
 from smartcar.settings import Settings, get_settings
 
@@ -73,7 +73,7 @@ def export_date(
     chunk_size: int = DEFAULT_CHUNK,
     migrate: bool = True,
 ) -> ExportResult:
-    """Export mart ``name`` (``symptom`` or ``emergency``) for business date ``date``."""
+    """Export mart ``name`` (``symptom``, ``emergency`` or ``recommend``) for ``date`` (yyyyMM for ``recommend``)."""
     from smartcar.clients import export_engine
 
     s = settings or get_settings()
@@ -86,11 +86,12 @@ def export_date(
     rows = [_convert(target, r) for r in read_mart(source_table, date, s)]
     chunks = 0
     with engine.begin() as conn:
-        deleted = conn.execute(sa.delete(target).where(target.c.biz_date == date)).rowcount or 0
+        period = period_column(target)
+        deleted = conn.execute(sa.delete(target).where(period == date)).rowcount or 0
         for i in range(0, len(rows), chunk_size):
             conn.execute(sa.insert(target), rows[i : i + chunk_size])
             chunks += 1
-        count = conn.execute(sa.select(sa.func.count()).select_from(target).where(target.c.biz_date == date))
+        count = conn.execute(sa.select(sa.func.count()).select_from(target).where(period == date))
         target_rows = int(count.scalar_one())
         if target_rows != len(rows):
             raise ExportMismatch(f"{target.name} {date}: source {len(rows)} rows, target {target_rows}")

@@ -38,6 +38,17 @@ emergency_check_info = sa.Table(
     sa.Column("biz_date", sa.String(8), nullable=False),
 )
 
+item_recommend_info = sa.Table(
+    "smartcar_item_recommend_info",
+    metadata,
+    sa.Column("car_number", sa.String(16), nullable=False),
+    sa.Column("item", sa.String(16), nullable=False),
+    sa.Column("score", sa.Float(53), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("biz_month", sa.String(6), nullable=False),
+)
+"""Top 3 items per car and month (SEED_SPEC 8.5), for the operational side's in-car offers."""
+
 export_runs = sa.Table(
     "smartcar_export_runs",
     metadata,
@@ -55,5 +66,13 @@ export_runs = sa.Table(
 TARGETS: dict[str, tuple[str, sa.Table]] = {
     "symptom": ("managed_smartcar_symptom_info", symptom_info),
     "emergency": ("managed_smartcar_emergency_check_info", emergency_check_info),
+    "recommend": ("managed_smartcar_item_recommend_info", item_recommend_info),
 }
 """Export name -> (source mart, target table)."""
+MONTHLY = frozenset({"recommend"})
+"""Exports keyed by ``biz_month`` (yyyyMM); the others take a ``biz_date``."""
+
+
+def period_column(table: sa.Table) -> sa.Column:
+    """The column one export run replaces: ``biz_date`` for the daily marts, ``biz_month`` for monthly ones."""
+    return table.c.biz_month if "biz_month" in table.c else table.c.biz_date

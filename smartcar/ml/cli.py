@@ -1,4 +1,4 @@
-"""``smartcar ml classify`` and ``smartcar ml cluster``."""
+"""``smartcar ml classify``, ``smartcar ml cluster`` and ``smartcar ml recommend``."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import json
 
 import typer
 
-from smartcar.ml.jobs import NoTrainingData, run_classification, run_clustering
+from smartcar.ml.jobs import NoTrainingData, run_classification, run_clustering, run_recommendation
 
-app = typer.Typer(help="Spark ML: status classification and customer clustering.", no_args_is_help=True)
+app = typer.Typer(
+    help="Spark ML: status classification, customer clustering, item recommendations.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -35,6 +37,20 @@ def cluster(
     """Cluster the car master into customer segments; prints the summary as JSON."""
     try:
         typer.echo(json.dumps(run_clustering(date, k, seed), indent=2))
+    except (NoTrainingData, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def recommend(
+    month: str = typer.Option(..., "--month", help="biz_month of the buy-list mart (yyyyMM)."),
+    test_share: float = typer.Option(0.2, help="Share of car-item pairs held out for precision@3."),
+    seed: int = typer.Option(7),
+) -> None:
+    """Top 3 items per car into the recommendation table; prints precision@3 beside the popularity baseline."""
+    try:
+        typer.echo(json.dumps(run_recommendation(month, test_share, seed), indent=2, ensure_ascii=False))
     except (NoTrainingData, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -32,3 +32,11 @@ def clustering_frame(settings: Settings | None = None) -> DataFrame:
     s = settings or get_settings()
     read_table(table_spec("smartcar_master"), s).createOrReplaceTempView("smartcar_master")
     return _query("ml/clustering_input", {}, s)
+
+
+def buylist_frame(biz_month: str, settings: Settings | None = None) -> DataFrame:
+    """The buy-list mart of one month (Subject 5): ``car_number, item, score`` per purchase."""
+    from smartcar.warehouse.frames import read_partition
+
+    frame = read_partition(table_spec("managed_smartcar_item_buylist_info"), biz_month, settings or get_settings())
+    return frame.select("car_number", "item", "score")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from smartcar.ml import classification, clustering, datasets, runs
+from smartcar.ml import classification, clustering, datasets, recommendation, runs, tracking
 from smartcar.settings import Settings, get_settings
 
 
@@ -19,7 +19,12 @@ def window(end_date: str, days: int) -> tuple[str, str]:
 
 
 def run_classification(
-    run_date: str, days: int = 7, trees: int = 5, seed: int = 42, settings: Settings | None = None
+    run_date: str,
+    days: int = 7,
+    trees: int = 5,
+    seed: int = 42,
+    settings: Settings | None = None,
+    vector_indexer: bool = True,
 ) -> dict:
     s = settings or get_settings()
     from_date, to_date = window(run_date, days)
@@ -27,12 +32,23 @@ def run_classification(
     labels = {row["status"] for row in frame.select("status").distinct().collect()}
     if len(labels) < 2:
         raise NoTrainingData(f"biz_date {from_date}..{to_date} has {'no rows' if not labels else 'one class only'}")
-    model, metrics = classification.train_and_evaluate(frame, trees=trees, seed=seed)
+    model, metrics = classification.train_and_evaluate(frame, trees=trees, seed=seed, vector_indexer=vector_indexer)
     staging = runs.staging_dir("classification", run_date, s)
     model.write().overwrite().save(str(staging / "model"))
     result = {"from_date": from_date, "to_date": to_date, **metrics.as_dict()}
-    runs.publish(staging, "classification", run_date, result, s)
-    return result
+    final = runs.publish(staging, "classification", run_date, result, s)
+    tracked = tracking.track(
+        "smartcar-classification",
+        run_date,
+        params={"from_date": from_date, "to_date": to_date, "days": days, "trees": trees, "seed": seed}
+        | {"vector_indexer": vector_indexer, "test_share": 0.3, "rows_train": metrics.rows_train},
+        metrics=result,
+        model_dir=final / "model",
+        register_as=tracking.CLASSIFIER_MODEL,
+        thresholds={"accuracy": s.ml_register_min_accuracy, "recall_abnormal": s.ml_register_min_recall_abnormal},
+        settings=s,
+    )
+    return {**result, "tracking": tracked.as_dict()}
 
 
 def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Settings | None = None) -> dict:
@@ -45,4 +61,48 @@ def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Setting
     members.toPandas().sort_values("car_number").to_csv(staging / "members.csv", index=False)
     result = summary.as_dict()
     runs.publish(staging, "clustering", run_date, result, s)
-    return result
+    tracked = tracking.track("smartcar-clustering", run_date, {"k": k, "seed": seed}, result, settings=s)
+    return {**result, "tracking": tracked.as_dict()}
+
+
+RECOMMEND_TABLE = "managed_smartcar_item_recommend_info"
+
+
+def run_recommendation(
+    biz_month: str, test_share: float = 0.2, seed: int = 7, settings: Settings | None = None
+) -> dict:
+    """Top 3 items per car for ``biz_month`` into the recommendation table, plus the held-out precision@3."""
+    import pyarrow as pa
+
+    from smartcar.ml.partition_writer import overwrite_partition
+
+    s = settings or get_settings()
+    prefs = recommendation.preferences(datasets.buylist_frame(biz_month, s)).cache()
+    if prefs.limit(1).count() == 0:
+        raise NoTrainingData(f"managed_smartcar_item_buylist_info has no rows for biz_month {biz_month}")
+    top = recommendation.recommend(prefs).toPandas().sort_values(["car_number", "rank"])
+    rows = pa.table(
+        {
+            "car_number": pa.array(top["car_number"].astype(str), pa.string()),
+            "item": pa.array(top["item"].astype(str), pa.string()),
+            "score": pa.array(top["score"].astype(float), pa.float64()),
+            "rank": pa.array(top["rank"].astype(int), pa.int32()),
+        }
+    )
+    overwrite_partition(RECOMMEND_TABLE, biz_month, rows, s)
+    holdout = recommendation.evaluate_holdout(prefs, test_share=test_share, seed=seed)
+    prefs.unpersist()
+    result = {
+        "biz_month": biz_month,
+        "cars": int(top["car_number"].nunique()),
+        "rows": len(top),
+        "similarity": "co-occurrence (Mahout recommenditembased)",
+        **holdout.as_dict(),
+    }
+    staging = runs.staging_dir("recommendation", biz_month, s)
+    runs.publish(staging, "recommendation", biz_month, result, s)
+    params = {"biz_month": biz_month, "similarity": "co-occurrence", "top_n": recommendation.TOP_N}
+    tracked = tracking.track(
+        "smartcar-recommendation", biz_month, params | {"test_share": test_share}, result, settings=s
+    )
+    return {**result, "tracking": tracked.as_dict()}

@@ -234,6 +234,16 @@ def build_rules(table: str, date: str | None) -> list[Expectation]:
             not_null("score"),
             between(["score"], 1, 5, "score 1-5"),
         ],
+        "managed_smartcar_item_recommend_info": lambda: [
+            not_empty(),
+            regex("car_number", CAR_NUMBER_REGEX, "car number: letter + 4 digits"),
+            regex("item", r"^Item-0[0-9]{2}$", "item Item-001..030"),
+            not_null("score", "rank"),
+            between(["score"], 1, 5, "a weighted average of scores 1-5"),
+            between(["rank"], 1, 3, "three recommendations per car"),
+            unique("car_number", "rank"),
+            unique("car_number", "item"),
+        ],
     }
     flat: list[Expectation] = columns_exact(spec)
     for item in builders[spec.name]():

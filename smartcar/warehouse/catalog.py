@@ -120,6 +120,13 @@ TABLES: dict[str, TableSpec] = {
             partition_key="biz_month",
             numeric={**MASTER_NUMERIC, "score": "int"},
         ),
+        TableSpec(
+            "managed_smartcar_item_recommend_info",
+            "warehouse:managed_smartcar_item_recommend_info",
+            ("car_number", "item", "score", "rank"),
+            partition_key="biz_month",
+            numeric={"score": "double", "rank": "int"},
+        ),
     )
 }
 

@@ -26,7 +26,7 @@ def pg(postgres_service: Settings, tmp_path: Path):
     engine = export_engine(settings)
     with engine.begin() as conn:
         for name in ("smartcar_export_runs", "smartcar_emergency_check_info", "smartcar_symptom_info",
-                     "smartcar_export_version"):  # fmt: skip
+                     "smartcar_item_recommend_info", "smartcar_export_version"):  # fmt: skip
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
     yield settings, engine
     engine.dispose()
@@ -49,10 +49,10 @@ def test_original_varchar_rows_survive_the_schema_evolution(pg) -> None:
                 "INSERT INTO smartcar_symptom_info VALUES ('Z0100','2.5','normal','0.5','normal','2100','abnormal','20200101')"
             )
         )
-    assert upgrade(engine) == "0002"
+    assert upgrade(engine) == "0003"
     assert _rows(engine, symptom_info) == [("Z0100", 2.5, "normal", 0.5, "normal", 2100, "abnormal", "20200101")]
     assert downgrade(engine, "0001") == "0001"
-    assert upgrade(engine) == "0002"
+    assert upgrade(engine) == "0003"
 
 
 def test_export_twice_same_rows_and_counts_match(pg) -> None:

@@ -101,8 +101,15 @@ def test_classification_trains_evaluates_and_reruns_identically(settings: Settin
     assert 0 < first["recall_abnormal"] <= 1
     assert (runs.run_dir("classification", "20200322", settings) / "model").is_dir()
     again = jobs.run_classification("20200322", days=1, trees=5, seed=3, settings=settings)
+    assert again.pop("tracking")["run_id"] != first.pop("tracking")["run_id"], "each run is logged on its own"
     assert again == first
     assert runs.read_metrics("classification", "20200322", settings) == first
+    assert first["confusion_matrix"] == {
+        "normal": {"normal": first["tn"], "abnormal": first["fp"]},
+        "abnormal": {"normal": first["fn"], "abnormal": first["tp"]},
+    }
+    assert 0 < first["precision_normal"] <= 1 and 0 < first["recall_normal"] <= 1 and 0 < first["f1_normal"] <= 1
+    assert first["vector_indexer"] is True
     assert [p.name for p in runs.run_dir("classification", "20200322", settings).parent.iterdir()] == ["20200322"]
 
 

@@ -31,13 +31,13 @@ def _rows(engine: sa.Engine, table: sa.Table) -> list[tuple]:
 
 
 def test_migrations_up_and_down(engine: sa.Engine) -> None:
-    assert upgrade(engine) == head_revision() == "0002"
-    assert upgrade(engine) == "0002"  # idempotent
+    assert upgrade(engine) == head_revision() == "0003"
+    assert upgrade(engine) == "0003"  # idempotent
     assert downgrade(engine, "0001") == "0001"
     assert set(sa.inspect(engine).get_table_names()) >= {"smartcar_symptom_info", "smartcar_export_version"}
     assert "smartcar_emergency_check_info" not in sa.inspect(engine).get_table_names()
-    assert upgrade(engine) == "0002"
-    assert current_revision(engine) == "0002"
+    assert upgrade(engine) == "0003"
+    assert current_revision(engine) == "0003"
 
 
 def test_rerun_changes_nothing_and_dates_are_independent(settings: Settings, engine: sa.Engine) -> None:
@@ -99,3 +99,32 @@ def test_duplicate_key_in_source_rolls_back(settings: Settings, engine: sa.Engin
     with pytest.raises(sa.exc.IntegrityError):
         export_date("symptom", "20200322", engine, settings)
     assert _rows(engine, symptom_info) == before
+
+
+def test_recommendations_export_by_month(settings: Settings, engine: sa.Engine) -> None:
+    import pyarrow as pa
+
+    from smartcar.export.schema import item_recommend_info
+    from smartcar.ml.partition_writer import overwrite_partition
+
+    def month(value: str, cars: list[str]) -> None:
+        rows = pa.table(
+            {
+                "car_number": [c for c in cars for _ in range(3)],
+                "item": [f"Item-00{r}" for _ in cars for r in (1, 2, 3)],
+                "score": [4.5, 4.0, 3.5] * len(cars),
+                "rank": pa.array([1, 2, 3] * len(cars), pa.int32()),
+            }
+        )
+        overwrite_partition("managed_smartcar_item_recommend_info", value, rows, settings)
+
+    month("202003", ["A0001", "B0002"])
+    month("202004", ["C0003"])
+    assert export_date("recommend", "202003", engine, settings).target_rows == 6
+    assert export_date("recommend", "202004", engine, settings).target_rows == 3
+    month("202003", ["A0001"])  # the month recomputed: its partition replaced, then exported again
+    again = export_date("recommend", "202003", engine, settings)
+    assert (again.deleted_rows, again.target_rows) == (6, 3)
+    rows = _rows(engine, item_recommend_info)
+    assert ("A0001", "Item-001", 4.5, 1, "202003") in rows
+    assert {r[4] for r in rows} == {"202003", "202004"} and len(rows) == 6
