@@ -18,12 +18,12 @@ import pytest
 from nbclient import NotebookClient
 
 from smartcar.clients import hive_dbapi_connection
-from smartcar.quality.samples import write_sample_day
 from smartcar.settings import Settings
 from smartcar.warehouse import hql
 from smartcar.warehouse.catalog import table_spec
 from smartcar.warehouse.connection import refresh
 from smartcar.warehouse.partition_files import data_files
+from tests.fixtures.quality_samples import write_sample_day
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 

@@ -60,5 +60,5 @@ def test_ddl_files_render_with_landing_uri(tmp_path) -> None:
 
     s = Settings(home=tmp_path, warehouse_uri=(tmp_path / "wh").as_uri())
     statements = [st for name in hql.ddl_files(s) for st in hql.load(name, {}, s)]
-    assert len(statements) == 10
+    assert len(statements) == 11
     assert f"LOCATION '{(tmp_path / 'wh' / 'collect').as_uri()}/car-batch-log'" in statements[0]
