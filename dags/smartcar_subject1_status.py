@@ -15,39 +15,29 @@ Emits `managed_smartcar_status_info` with `extra.biz_dates`.
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, task
+from airflow.sdk import task
 from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import STATUS_LANDED, STATUS_MART
 from smartcar.warehouse.dag_support import (
-    DAGRUN_TIMEOUT,
-    DEFAULT_ARGS,
-    START,
-    TAGS,
     daily_or_asset,
     publish_after_checks,
+    run_dates_task,
+    subject_dag,
     upstream_gate,
 )
-from smartcar.warehouse.run_dates import run_dates
 
 
-@dag(
-    dag_id="smartcar_subject1_status",
+@subject_dag(
+    "smartcar_subject1_status",
     schedule=daily_or_asset(STATUS_LANDED),
-    start_date=START,
-    catchup=False,
-    default_args=DEFAULT_ARGS,
-    dagrun_timeout=DAGRUN_TIMEOUT,
-    tags=[*TAGS, "subject1"],
+    tag="subject1",
     doc_md=__doc__,
-    params={"wrk_date": Param(None, type=["null", "string"], description="Load date(s) yyyyMMdd")},
+    param="wrk_date",
+    description="Load date(s) yyyyMMdd",
 )
 def smartcar_subject1_status() -> None:
-    @task
-    def load_dates(**context) -> list[str]:
-        return run_dates(context, param="wrk_date", event_key="wrk_date")
-
     @task
     def build_status_mart(wrk_dates: list[str]) -> list[str]:
         biz_dates: set[str] = set()
@@ -55,6 +45,7 @@ def smartcar_subject1_status() -> None:
             biz_dates.update(pipeline.build_status_mart(wrk_date))
         return sorted(biz_dates)
 
+    load_dates = run_dates_task("load_dates", param="wrk_date", event_key="wrk_date")
     dates = upstream_gate(STATUS_LANDED, "wrk_date")(load_dates())
     built = build_status_mart(dates)
     publish = publish_after_checks(STATUS_MART)(built, extra={"wrk_dates": dates})

@@ -17,42 +17,27 @@ Backfill any range of dates whose driving events are still in HBase. Emits
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, task
+from airflow.sdk import task
 from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import DRIVE_EVENTS, DRIVE_INFO_2, DRIVE_MART, MASTER_OVER18
-from smartcar.warehouse.dag_support import (
-    DAGRUN_TIMEOUT,
-    DEFAULT_ARGS,
-    START,
-    TAGS,
-    daily_or_asset,
-    publish_after_checks,
-)
-from smartcar.warehouse.run_dates import run_dates
+from smartcar.warehouse.dag_support import daily_or_asset, publish_after_checks, run_dates_task, subject_dag
 
 
-@dag(
-    dag_id="smartcar_subject2_drive",
+@subject_dag(
+    "smartcar_subject2_drive",
     schedule=daily_or_asset(DRIVE_EVENTS),
-    start_date=START,
-    catchup=False,
-    default_args=DEFAULT_ARGS,
-    dagrun_timeout=DAGRUN_TIMEOUT,
-    tags=[*TAGS, "subject2"],
+    tag="subject2",
     doc_md=__doc__,
-    params={"working_day": Param(None, type=["null", "string"], description="Simulation date(s) yyyyMMdd")},
+    param="working_day",
+    description="Simulation date(s) yyyyMMdd",
 )
 def smartcar_subject2_drive() -> None:
     @task
     def create_tables() -> None:
         pipeline.ensure_tables()
-
-    @task
-    def working_days(**context) -> list[str]:
-        return run_dates(context, param="working_day", event_key="biz_dates")
 
     @task(inlets=[DRIVE_EVENTS])
     def copy_drive_from_hbase(days: list[str]) -> dict[str, int]:
@@ -67,7 +52,7 @@ def smartcar_subject2_drive() -> None:
             pipeline.build_drive_mart(day)
         return days
 
-    days = working_days()
+    days = run_dates_task("working_days", param="working_day", event_key="biz_dates")()
     create_tables() >> days
     copied, built = copy_drive_from_hbase(days), build_drive_mart(days)
     copy_checked = validation_task(DRIVE_INFO_2.name, dates=days)

@@ -14,45 +14,36 @@ Emits `managed_smartcar_symptom_info` with `extra.biz_dates` only after its crit
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, task
+from airflow.sdk import task
 from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import DRIVE_MART, SYMPTOM_MART
 from smartcar.warehouse.dag_support import (
-    DAGRUN_TIMEOUT,
-    DEFAULT_ARGS,
-    START,
-    TAGS,
     daily_or_asset,
     publish_after_checks,
+    run_dates_task,
+    subject_dag,
     upstream_gate,
 )
-from smartcar.warehouse.run_dates import run_dates
 
 
-@dag(
-    dag_id="smartcar_subject3_symptom",
+@subject_dag(
+    "smartcar_subject3_symptom",
     schedule=daily_or_asset(DRIVE_MART),
-    start_date=START,
-    catchup=False,
-    default_args=DEFAULT_ARGS,
-    dagrun_timeout=DAGRUN_TIMEOUT,
-    tags=[*TAGS, "subject3"],
+    tag="subject3",
     doc_md=__doc__,
-    params={"working_day": Param(None, type=["null", "string"], description="Simulation date(s) yyyyMMdd")},
+    param="working_day",
+    description="Simulation date(s) yyyyMMdd",
 )
 def smartcar_subject3_symptom() -> None:
-    @task
-    def working_days(**context) -> list[str]:
-        return run_dates(context, param="working_day", event_key="biz_dates")
-
     @task(max_active_tis_per_dag=1)  # builds one date at a time (global figures read every date); waits never block
     def build_symptom_mart(days: list[str]) -> list[str]:
         for day in days:
             pipeline.build_symptom_mart(day)
         return days
 
+    working_days = run_dates_task("working_days", param="working_day", event_key="biz_dates")
     built = build_symptom_mart(upstream_gate(DRIVE_MART, "biz_dates")(working_days()))
     validation_task(SYMPTOM_MART.name, dates=built) >> publish_after_checks(SYMPTOM_MART)(built)
 

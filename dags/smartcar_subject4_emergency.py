@@ -13,45 +13,36 @@ produced it. Param `working_day` overrides the dates. Emits `managed_smartcar_em
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, task
+from airflow.sdk import task
 from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import EMERGENCY_MART, STATUS_MART
 from smartcar.warehouse.dag_support import (
-    DAGRUN_TIMEOUT,
-    DEFAULT_ARGS,
-    START,
-    TAGS,
     daily_or_asset,
     publish_after_checks,
+    run_dates_task,
+    subject_dag,
     upstream_gate,
 )
-from smartcar.warehouse.run_dates import run_dates
 
 
-@dag(
-    dag_id="smartcar_subject4_emergency",
+@subject_dag(
+    "smartcar_subject4_emergency",
     schedule=daily_or_asset(STATUS_MART),
-    start_date=START,
-    catchup=False,
-    default_args=DEFAULT_ARGS,
-    dagrun_timeout=DAGRUN_TIMEOUT,
-    tags=[*TAGS, "subject4"],
+    tag="subject4",
     doc_md=__doc__,
-    params={"working_day": Param(None, type=["null", "string"], description="Simulation date(s) yyyyMMdd")},
+    param="working_day",
+    description="Simulation date(s) yyyyMMdd",
 )
 def smartcar_subject4_emergency() -> None:
-    @task
-    def working_days(**context) -> list[str]:
-        return run_dates(context, param="working_day", event_key="biz_dates")
-
     @task
     def build_emergency_mart(days: list[str]) -> list[str]:
         for day in days:
             pipeline.build_emergency_mart(day)
         return days
 
+    working_days = run_dates_task("working_days", param="working_day", event_key="biz_dates")
     built = build_emergency_mart(upstream_gate(STATUS_MART, "biz_dates")(working_days()))
     validation_task(EMERGENCY_MART.name, dates=built) >> publish_after_checks(EMERGENCY_MART)(built)
 

@@ -10,39 +10,24 @@ with `extra.biz_months`.
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, task
+from airflow.sdk import task
 from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
 from smartcar.warehouse import pipeline
 from smartcar.warehouse.assets import BUYLIST_LANDED, BUYLIST_MART, MASTER_OVER18
-from smartcar.warehouse.dag_support import (
-    DAGRUN_TIMEOUT,
-    DEFAULT_ARGS,
-    START,
-    TAGS,
-    daily_or_asset,
-    publish_after_checks,
-)
-from smartcar.warehouse.run_dates import run_dates
+from smartcar.warehouse.dag_support import daily_or_asset, publish_after_checks, run_dates_task, subject_dag
 
 
-@dag(
-    dag_id="smartcar_subject5_buylist",
+@subject_dag(
+    "smartcar_subject5_buylist",
     schedule=daily_or_asset(BUYLIST_LANDED),
-    start_date=START,
-    catchup=False,
-    default_args=DEFAULT_ARGS,
-    dagrun_timeout=DAGRUN_TIMEOUT,
-    tags=[*TAGS, "subject5"],
+    tag="subject5",
     doc_md=__doc__,
-    params={"biz_month": Param(None, type=["null", "string"], description="Month(s) yyyyMM")},
+    param="biz_month",
+    description="Month(s) yyyyMM",
 )
 def smartcar_subject5_buylist() -> None:
-    @task
-    def months(**context) -> list[str]:
-        return run_dates(context, param="biz_month", event_key="biz_months")
-
     @task(inlets=[MASTER_OVER18, BUYLIST_LANDED])
     def build_buylist_mart(months: list[str]) -> list[str]:
         missing = [m for m in months if not pipeline.buylist_landed(m)]
@@ -52,6 +37,7 @@ def smartcar_subject5_buylist() -> None:
             pipeline.build_buylist_mart(month)
         return months
 
+    months = run_dates_task("months", param="biz_month", event_key="biz_months")
     built = build_buylist_mart(months())
     validation_task(BUYLIST_MART.name, dates=built) >> publish_after_checks(BUYLIST_MART, key="biz_months")(built)
 

@@ -13,9 +13,9 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, AssetOrTimeSchedule, CronDataIntervalTimetable, PokeReturnValue, task
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
 
-from smartcar.warehouse.run_dates import upstream_ready
+from smartcar.warehouse.run_dates import run_dates, upstream_ready
 
 OWNER = "smartcar-batch"
 START = pendulum.datetime(1990, 1, 1, tz="UTC")
@@ -92,3 +92,32 @@ def publish_after_checks(*assets: Asset, key: str | None = "biz_dates", task_id:
         return dates
 
     return publish
+
+
+def subject_dag(dag_id: str, *, schedule: Any, tag: str, doc_md: str | None, param: str, description: str):
+    """``@dag`` with what every subject DAG shares: start, no catchup, defaults, timeout, tags, one date param.
+
+    ``param`` is the Oozie "edit working_day and submit" of the original: a manual run may name the
+    date(s) (comma-separated) instead of the logical date.
+    """
+    return dag(
+        dag_id=dag_id,
+        schedule=schedule,
+        start_date=START,
+        catchup=False,
+        default_args=DEFAULT_ARGS,
+        dagrun_timeout=DAGRUN_TIMEOUT,
+        tags=[*TAGS, tag],
+        doc_md=doc_md,
+        params={param: Param(None, type=["null", "string"], description=description)},
+    )
+
+
+def run_dates_task(task_id: str, *, param: str, event_key: str):
+    """The first task of a subject DAG: the dates this run processes (param, asset events or logical date)."""
+
+    @task(task_id=task_id)
+    def dates(**context: Any) -> list[str]:
+        return run_dates(context, param=param, event_key=event_key)
+
+    return dates
