@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
 from airflow.sdk import Param, dag, task
 from smartcar_quality import validation_task
 
 from smartcar.notifications import SmartcarNotifier
 from smartcar.warehouse.assets import EMERGENCY_MART, STATUS_MART, SYMPTOM_MART
+from smartcar.warehouse.dag_support import START
 from smartcar.warehouse.run_dates import run_dates
 
 DEFAULT_ARGS = {
@@ -39,7 +39,7 @@ DEFAULT_ARGS = {
 @dag(
     dag_id="smartcar_export",
     schedule=SYMPTOM_MART & EMERGENCY_MART,
-    start_date=pendulum.datetime(2020, 3, 1, tz="UTC"),
+    start_date=START,  # as the marts: a run or backfill of any past date has its tasks
     catchup=False,
     default_args=DEFAULT_ARGS,
     tags=["smartcar", "export", "quality"],
