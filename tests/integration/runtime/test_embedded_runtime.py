@@ -41,9 +41,16 @@ def private_home() -> Iterator[Path]:
 
 
 def _private_env(home: Path) -> tuple[dict[str, str], dict[str, int]]:
-    ports = {name: free_port() for name in ("kafka", "kafka_controller", "redis", "postgres")}
+    names = ("kafka", "kafka_controller", "redis", "postgres", "hbase", "zookeeper", "hive", "airflow")
+    ports = {name: free_port() for name in names}
     return {
         "SMARTCAR_HOME": str(home),
+        # every service on a port of its own: the session's HiveServer2 or Airflow must not answer
+        # for the private platform's services it never started
+        "SMARTCAR_HBASE_PORT": str(ports["hbase"]),
+        "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(ports["zookeeper"]),
+        "SMARTCAR_HIVE_PORT": str(ports["hive"]),
+        "SMARTCAR_AIRFLOW_PORT": str(ports["airflow"]),
         "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{ports['kafka']}",
         "SMARTCAR_KAFKA_CONTROLLER_PORT": str(ports["kafka_controller"]),
         "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
@@ -76,7 +83,8 @@ def test_up_status_twice_and_down_for_a_private_platform(private_home: Path) -> 
             assert status[name]["managed"] is True
             assert status[name]["port"] == ports[name]
             assert psutil.pid_exists(status[name]["pid"])
-        assert status["hive"]["healthy"] is False
+        for name in ("hbase", "hive", "airflow"):
+            assert status[name]["healthy"] is False, name
         pids = {name: status[name]["pid"] for name in ("kafka", "redis", "postgres")}
 
         again = _cli("up", "--only", "kafka,redis,postgres", env=env)
