@@ -31,6 +31,11 @@ def connections(settings: Settings | None = None) -> dict[str, dict[str, object]
                 "bootstrap.servers": s.kafka_bootstrap,
                 "session.timeout.ms": s.kafka_session_timeout_ms,
                 "group.id": f"{s.kafka_consumer_group}-airflow",
+                # the alert watcher (Kafka provider's shared-stream trigger) commits only after Airflow
+                # stored the event, and refuses to start with auto-commit on; a new group starts at the
+                # oldest retained alert, so no alert published before the watcher started is missed
+                "enable.auto.commit": "false",
+                "auto.offset.reset": "earliest",
             },
         },
         # PyHive (HiveServer2Hook): no SASL against the embedded Spark Thrift server.

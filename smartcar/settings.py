@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     """Dead letters are kept longer than the events they came with: someone has to read them."""
     kafka_alert_retention_ms: int = 7 * 24 * 3_600_000
     """Alerts live as long as the Redis copy (the 7-day TTL of the speeding rule)."""
+    alert_response_rules: str = "speeding"
+    """Comma-separated rules whose alerts start the alert-response DAG (incident log + notification);
+    alerts of other rules stay in Redis and on the alert topic only."""
     kafka_session_timeout_ms: int = 6000
     kafka_consumer_group: str = "smartcar-stream"
     kafka_partitions: int = 4
@@ -222,6 +225,10 @@ class Settings(BaseSettings):
         """Whether the embedded runtime starts ``service`` (loopback host and not declared external)."""
         external = {s.strip() for s in self.external_services.split(",") if s.strip()}
         return service not in external and is_loopback(self.endpoint(service)[0])
+
+    @property
+    def alert_response_rule_names(self) -> list[str]:
+        return sorted({r.strip() for r in self.alert_response_rules.split(",") if r.strip()})
 
     def kafka_client_config(self, **extra: object) -> dict[str, object]:
         """librdkafka settings every client of ours starts from (see ``smartcar.clients.kafka_producer``).

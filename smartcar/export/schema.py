@@ -49,6 +49,20 @@ item_recommend_info = sa.Table(
 )
 """Top 3 items per car and month (SEED_SPEC 8.5), for the operational side's in-car offers."""
 
+alert_incidents = sa.Table(
+    "smartcar_alert_incident",
+    metadata,
+    sa.Column("alert_id", sa.String(96), primary_key=True),
+    sa.Column("rule", sa.String(64), nullable=False),
+    sa.Column("car_number", sa.String(16), nullable=False),
+    sa.Column("biz_date", sa.String(8), nullable=False),
+    sa.Column("window_start", sa.String(14), nullable=False),
+    sa.Column("window_end", sa.String(14), nullable=False),
+    sa.Column("value", sa.Float(53), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Stream alerts the alert-response DAG acted on, one row per alert id (written once, never updated)."""
+
 export_runs = sa.Table(
     "smartcar_export_runs",
     metadata,

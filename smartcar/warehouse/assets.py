@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from airflow.sdk import Asset, AssetWatcher
 
+from smartcar.alerts.topic_trigger import AlertTopicTrigger
+from smartcar.settings import get_settings
 from smartcar.warehouse.driving_day_trigger import DrivingDayQuietTrigger
 
 STATUS_LANDED = Asset(name="smartcar_status_info", uri="smartcar://warehouse/smartcar_status_info", group="smartcar")
@@ -29,6 +31,24 @@ DRIVE_EVENTS = Asset(
 """Driving events of a business day are in HBase ``DriverCarInfo`` and the day has gone quiet.
 
 Events come from the triggerer (no task produces them): ``extra["payload"]["biz_dates"]``."""
+STREAM_ALERTS = Asset(
+    name="smartcar_stream_alerts",
+    uri="smartcar://kafka/alerts",
+    group="smartcar",
+    watchers=[
+        AssetWatcher(
+            name="alert_topic",
+            trigger=AlertTopicTrigger(
+                topics=[get_settings().kafka_alert_topic],
+                rules=get_settings().alert_response_rule_names,
+                dlq_topic=get_settings().kafka_dead_letter_topic,
+            ),
+        )
+    ],
+)
+"""Alerts of the rules in ``SMARTCAR_ALERT_RESPONSE_RULES`` on the alert topic, one event each.
+
+Events come from the triggerer: ``extra["payload"]`` is the alert record (``id``, ``rule``, ``car_number``...)."""
 DRIVE_INFO_2 = Asset(name="smartcar_drive_info_2", uri="smartcar://warehouse/smartcar_drive_info_2", group="smartcar")
 STATUS_MART = Asset(
     name="managed_smartcar_status_info", uri="smartcar://warehouse/managed_smartcar_status_info", group="smartcar"

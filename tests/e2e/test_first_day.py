@@ -5,7 +5,8 @@ Kafka; unpause the DAGs through Airflow's REST API (what the UI's switches call)
 the export database holds the simulated date. No run is triggered, edited or marked by hand:
 ingest runs on its schedule, subjects 1, 4 and 5 on the assets ingest publishes, subject 2 on the
 stream's "driving day complete" asset event (an ``AssetWatcher`` in the triggerer), subject 3 and
-the export on their upstream marts. Runs on the session's whole Airflow (scheduler, triggerer,
+the export on their upstream marts, the alert response on the alert topic (the Kafka provider's
+trigger in an ``AssetWatcher``). Runs on the session's whole Airflow (scheduler, triggerer,
 dag-processor, api-server) and engines; ordered last in the session (see ``tests/conftest.py``)
 because unpaused DAGs react to every asset event later tests would emit.
 """
@@ -37,8 +38,10 @@ DAGS = (
     "smartcar_subject4_emergency",
     "smartcar_subject5_buylist",
     "smartcar_export",
+    "smartcar_alert_response",
 )
 TIMEOUT_S = 1500
+ALERTS_TIMEOUT_S = 300
 
 
 class AirflowApi:
@@ -112,6 +115,26 @@ def _mart_rows(table: str, column: str) -> int:
     return HiveServer2Hook().get_records(f"SELECT count(*) FROM {table} WHERE {column} = '{DAY}'")[0][0]
 
 
+def _speeding_alert_ids(settings: Settings) -> set[str]:
+    """Speeding alerts of DAY (by window start) that the stream keeps in Redis."""
+    from smartcar.alerts_store import ALERT_PREFIX
+    from smartcar.clients import redis_client
+
+    keys = redis_client(settings).scan_iter(match=f"{ALERT_PREFIX}speeding:*:{DAY}*", count=1000)
+    return {key.removeprefix(ALERT_PREFIX) for key in keys}
+
+
+def _incident_ids(settings: Settings) -> set[str]:
+    from smartcar.clients import export_engine
+    from smartcar.export.schema import alert_incidents
+
+    with export_engine(settings).connect() as conn:
+        if not sa.inspect(conn).has_table(alert_incidents.name):
+            return set()
+        query = sa.select(alert_incidents.c.alert_id).where(alert_incidents.c.biz_date == DAY)
+        return set(conn.scalars(query))
+
+
 def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
     kafka_service, hbase_service, redis_service, hive_service, postgres_service, airflow_service, smartcar_cli
 ) -> None:
@@ -147,6 +170,15 @@ def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
         else:
             states = {d: sorted({r["state"] for r in api.runs(d)}) for d in DAGS}
             raise AssertionError(f"no export of {DAY} within {TIMEOUT_S}s; run states: {states}")
+        # every speeding alert of the day became an incident through the triggerer's watcher, once
+        alerts = _speeding_alert_ids(settings)
+        assert alerts, "the simulated day raised no speeding alert"
+        deadline = time.monotonic() + ALERTS_TIMEOUT_S
+        while _incident_ids(settings) != alerts and time.monotonic() < deadline:
+            time.sleep(5)
+        incidents = _incident_ids(settings)
+        assert incidents == alerts, (len(alerts), len(incidents), sorted(alerts ^ incidents)[:5])
+        assert not failures and all(r["state"] != "failed" for r in api.runs("smartcar_alert_response"))
     finally:
         for dag_id in DAGS:
             api.set_paused(dag_id, True)
@@ -161,4 +193,7 @@ def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
     from airflow.providers.apache.hive.hooks.hive import HiveServer2Hook
 
     assert HiveServer2Hook().get_records(buylist)[0][0] > 0
-    print(f"first day {DAY}: exported {exported} in {time.monotonic() - started:.0f}s after unpausing")
+    print(
+        f"first day {DAY}: exported {exported}, {len(incidents)} speeding incidents logged,"
+        f" {time.monotonic() - started:.0f}s after unpausing"
+    )

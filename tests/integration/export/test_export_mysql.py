@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from smartcar.export.loader import export_date, latest_exports
-from smartcar.export.migrate import downgrade, upgrade
-from smartcar.export.schema import symptom_info
+from smartcar.export.migrate import downgrade, head_revision, upgrade
+from smartcar.export.schema import VERSION_TABLE, metadata, symptom_info
 from smartcar.settings import Settings
 from tests.fixtures.quality_samples import write_sample_day
 
@@ -31,13 +31,12 @@ def test_mysql_migrations_export_and_rerun(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", export_db_url=URL or "")
     engine = sa.create_engine(settings.export_db_url)
     with engine.begin() as conn:
-        for name in ("smartcar_export_runs", "smartcar_emergency_check_info", "smartcar_symptom_info",
-                     "smartcar_item_recommend_info", "smartcar_export_version"):  # fmt: skip
+        for name in [t.name for t in reversed(metadata.sorted_tables)] + [VERSION_TABLE]:  # every export table
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
     upgrade(engine, "0001")
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO smartcar_symptom_info VALUES ('Z0100','2.5','normal','0.5','normal','2100','abnormal','20200101')"))  # fmt: skip
-    assert upgrade(engine) == "0003"
+    assert upgrade(engine) == head_revision()
     write_sample_day("20200322", settings)
     first = [export_date(m, "20200322", engine, settings) for m in ("symptom", "emergency")]
     with engine.connect() as conn:
@@ -49,5 +48,5 @@ def test_mysql_migrations_export_and_rerun(tmp_path: Path) -> None:
     assert [r.deleted_rows for r in again] == [4, 3]
     assert ("Z0100", 2.5, "normal", 0.5, "normal", 2100, "abnormal", "20200101") in snapshot
     assert len(latest_exports(engine)) == 2
-    assert downgrade(engine, "0001") == "0001" and upgrade(engine) == "0003"
+    assert downgrade(engine, "0001") == "0001" and upgrade(engine) == head_revision()
     engine.dispose()

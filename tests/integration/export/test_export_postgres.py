@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from smartcar.export.loader import export_date, latest_exports
-from smartcar.export.migrate import downgrade, upgrade
-from smartcar.export.schema import emergency_check_info, symptom_info
+from smartcar.export.migrate import downgrade, head_revision, upgrade
+from smartcar.export.schema import VERSION_TABLE, emergency_check_info, metadata, symptom_info
 from smartcar.settings import Settings
 from tests.fixtures.quality_samples import write_sample_day
 
@@ -25,8 +25,7 @@ def pg(postgres_service: Settings, tmp_path: Path):
     settings = postgres_service.model_copy(update={"home": tmp_path / "home"})
     engine = export_engine(settings)
     with engine.begin() as conn:
-        for name in ("smartcar_export_runs", "smartcar_emergency_check_info", "smartcar_symptom_info",
-                     "smartcar_item_recommend_info", "smartcar_export_version"):  # fmt: skip
+        for name in [t.name for t in reversed(metadata.sorted_tables)] + [VERSION_TABLE]:  # every export table
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
     yield settings, engine
     engine.dispose()
@@ -49,10 +48,10 @@ def test_original_varchar_rows_survive_the_schema_evolution(pg) -> None:
                 "INSERT INTO smartcar_symptom_info VALUES ('Z0100','2.5','normal','0.5','normal','2100','abnormal','20200101')"
             )
         )
-    assert upgrade(engine) == "0003"
+    assert upgrade(engine) == head_revision()
     assert _rows(engine, symptom_info) == [("Z0100", 2.5, "normal", 0.5, "normal", 2100, "abnormal", "20200101")]
     assert downgrade(engine, "0001") == "0001"
-    assert upgrade(engine) == "0003"
+    assert upgrade(engine) == head_revision()
 
 
 def test_export_twice_same_rows_and_counts_match(pg) -> None:

@@ -1,0 +1,63 @@
+"""The incident log in the session's PostgreSQL: recorded once per alert id, notified once."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from smartcar.alerts import incidents
+from smartcar.alerts.response import respond
+from smartcar.export.schema import alert_incidents
+from smartcar.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+DAY = "19990705"
+
+
+def _alert(rule: str, car: str, second: int) -> dict[str, str]:
+    start = f"{DAY}0100{second:02d}"
+    return {"id": f"{rule}:{car}:{start}", "rule": rule, "car_number": car, "window_start": start,
+            "window_end": f"{DAY}0100{second + 30:02d}", "value": "91.250"}  # fmt: skip
+
+
+def _watcher_event(alert: dict[str, str]) -> SimpleNamespace:
+    """An asset event as the triggerer stores it for a watcher: the trigger's payload inside ``extra``."""
+    return SimpleNamespace(extra={"from_trigger": True, "payload": alert})
+
+
+@pytest.fixture
+def engine(postgres_service: Settings):
+    from smartcar.clients import export_engine
+
+    engine = export_engine(postgres_service)
+    incidents.record([], postgres_service)  # migrates
+    with engine.begin() as conn:
+        conn.execute(alert_incidents.delete().where(alert_incidents.c.biz_date == DAY))
+    yield engine
+    engine.dispose()
+
+
+def test_a_replayed_alert_is_recorded_once(engine, postgres_service: Settings) -> None:
+    first = [_alert("speeding", "A0001", 0), _alert("speeding", "B0002", 0), _alert("harsh_braking", "A0001", 0)]
+    recorded = incidents.record([*first, first[0]], postgres_service)  # the topic is at least once
+    assert recorded.new == {"speeding": 2, "harsh_braking": 1} and recorded.repeated == 1
+    assert recorded.cars == ["A0001", "B0002"]
+
+    again = incidents.record([first[1], _alert("speeding", "A0001", 30)], postgres_service)
+    assert again.new == {"speeding": 1} and again.repeated == 1
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(alert_incidents.c.alert_id, alert_incidents.c.value)
+                            .where(alert_incidents.c.biz_date == DAY)).all()  # fmt: skip
+    assert len(rows) == 4 and {v for _, v in rows} == {91.25}
+    assert incidents.count(DAY, "speeding", postgres_service) == 3
+
+
+def test_a_rerun_of_the_same_events_notifies_nobody(engine, postgres_service: Settings) -> None:
+    events = {"smartcar_stream_alerts": [_watcher_event(_alert("speeding", "C0003", 0)), SimpleNamespace(extra={})]}
+    first = respond(events, postgres_service)
+    assert first["alerts"] == 1 and first["new"] == {"speeding": 1} and first["notified"] == ["log"]
+    rerun = respond(events, postgres_service)
+    assert rerun["new"] == {} and rerun["repeated"] == 1 and rerun["notified"] == []
