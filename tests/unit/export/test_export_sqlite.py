@@ -31,13 +31,14 @@ def _rows(engine: sa.Engine, table: sa.Table) -> list[tuple]:
 
 
 def test_migrations_up_and_down(engine: sa.Engine) -> None:
-    assert upgrade(engine) == head_revision() == "0003"
-    assert upgrade(engine) == "0003"  # idempotent
+    assert upgrade(engine) == head_revision() == "0004"
+    assert upgrade(engine) == "0004"  # idempotent
     assert downgrade(engine, "0001") == "0001"
+    assert "smartcar_alert_incident" not in sa.inspect(engine).get_table_names()
     assert set(sa.inspect(engine).get_table_names()) >= {"smartcar_symptom_info", "smartcar_export_version"}
     assert "smartcar_emergency_check_info" not in sa.inspect(engine).get_table_names()
-    assert upgrade(engine) == "0003"
-    assert current_revision(engine) == "0003"
+    assert upgrade(engine) == "0004"
+    assert current_revision(engine) == "0004"
 
 
 def test_rerun_changes_nothing_and_dates_are_independent(settings: Settings, engine: sa.Engine) -> None:
