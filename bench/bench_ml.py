@@ -2,7 +2,8 @@
 
 The status mart is built here directly from simulator output joined to the simulator's master
 (adults only, as Subject 1 does), so the benchmark measures the ML step alone. The book's figures
-(SEED_SPEC 8.3, 8.4) are printed beside ours with one line on each difference that remains.
+(docs/analyses.md#status-classification, #customer-segments) are printed beside ours with one line on each difference
+that remains.
 
     .venv/bin/python bench/bench_ml.py [--cars 100] [--date 20200322] [--only classify,cluster,recommend]
 """

@@ -1,5 +1,5 @@
 """
-### Sqoop-style export of the symptom and emergency-check marts (SEED_SPEC 7)
+### Sqoop-style export of the symptom and emergency-check marts (docs/original-system.md#sqoop-export)
 
 Runs when both marts have been rebuilt (assets `managed_smartcar_symptom_info` and
 `managed_smartcar_emergency_check_info`), for the business dates their events list; a manual run

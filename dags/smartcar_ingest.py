@@ -1,5 +1,5 @@
 """
-### SmartCar batch ingestion (the original's Flume spool flow, SEED_SPEC 2)
+### SmartCar batch ingestion (the original's Flume spool flow, docs/original-system.md#flume-spool-flow)
 
 Picks up every completed file in the spool directory (`SMARTCAR_SPOOL_DIR`) and lands it in the
 warehouse: status logs through the original interceptors (keep lines starting with 14 digits, append

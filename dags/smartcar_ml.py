@@ -1,5 +1,5 @@
 """
-### Spark ML: status classifier, customer segments, item recommendations (SEED_SPEC 8.3-8.5)
+### Spark ML: status classifier, customer segments, item recommendations (docs/analyses.md#machine-learning)
 
 * `classify`: the original's 14-feature pipeline (VectorIndexer 20, 5-tree random forest) on the status mart, trained on the
   seven business days ending on the logical date (label: the book's component-score rule, below 6

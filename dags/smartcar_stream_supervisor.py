@@ -1,5 +1,5 @@
 """
-### Stream processor supervisor (replaces the Storm topology's Nimbus/Supervisor, SEED_SPEC 4)
+### Stream processor supervisor (replaces the Storm topology's Nimbus/Supervisor, docs/original-system.md#storm-topology)
 
 **Design: bounded runs of a `@continuous` DAG.** Airflow's documentation warns against tasks that
 never end (no retry/log rotation, zombie detection, blocked deploys). Each run of this DAG

@@ -1,5 +1,5 @@
 """
-### Subject 1: car status mart `Managed_SmartCar_Status_Info` (SEED_SPEC 5.3)
+### Subject 1: car status mart `Managed_SmartCar_Status_Info` (docs/business-rules.md#subject-1-status-mart)
 
 Inner join of the over-18 master with the status log of one **load date** (`wrk_date`), filed by
 **business date** `biz_date` = first 8 characters of `reg_date` (the simulation date; the `240000`

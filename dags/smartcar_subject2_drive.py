@@ -1,5 +1,5 @@
 """
-### Subject 2: driving mart `Managed_SmartCar_Drive_Info` (SEED_SPEC 5.3)
+### Subject 2: driving mart `Managed_SmartCar_Drive_Info` (docs/business-rules.md#subject-2-driving-mart)
 
 1. `copy_drive_from_hbase`: every HBase `DriverCarInfo` row of the simulation date (row keys hold the
    reversed timestamp, so the date is matched by a server-side RowFilter) is written as Parquet to the

@@ -1,5 +1,5 @@
 """
-### Subject 3: abnormal driving mart `Managed_SmartCar_Symptom_Info` (SEED_SPEC 5.3)
+### Subject 3: abnormal driving mart `Managed_SmartCar_Symptom_Info` (docs/business-rules.md#subject-3-abnormal-driving)
 
 Per car and simulation date: average accelerator and brake pedal, flagged `abnormal` when more than
 2 population standard deviations (across cars' averages) from the global average, and the count of

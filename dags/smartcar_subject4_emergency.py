@@ -1,5 +1,5 @@
 """
-### Subject 4: emergency check mart `Managed_SmartCar_Emergency_Check_Info` (SEED_SPEC 5.3)
+### Subject 4: emergency check mart `Managed_SmartCar_Emergency_Check_Info` (docs/business-rules.md#subject-4-emergency-checks)
 
 For each car of the simulation date in the status mart: `Tire Check` (any tire's average < 80),
 `Light Check` (any light = '2'), `Engine Check` / `Brake Check` (any 'C'), `Battery Check` (average

@@ -1,5 +1,5 @@
 """
-### Subject 5: item purchase mart `Managed_SmartCar_Item_BuyList_Info` (SEED_SPEC 5.3)
+### Subject 5: item purchase mart `Managed_SmartCar_Item_BuyList_Info` (docs/business-rules.md#subject-5-item-purchases)
 
 Inner join of the over-18 master with the buy list of one month, partition `biz_month` overwritten.
 The original hard-coded month `202003`; here the month is the month of the run's logical date, the

@@ -1,4 +1,4 @@
-"""Deterministic re-creation of the pilot's four data generators (SEED_SPEC sections 1.0-1.4).
+"""Deterministic re-creation of the pilot's four data generators (docs/data-formats.md).
 
 Library API (stable names other areas import):
 

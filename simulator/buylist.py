@@ -1,4 +1,4 @@
-"""Item buy list (SEED_SPEC 1.4): ``CarItemBuyList_<yyyyMM>.txt``, 4 comma-separated fields, no header.
+"""Item buy list (docs/data-formats.md#item-buy-list): ``CarItemBuyList_<yyyyMM>.txt``, 4 CSV fields, no header.
 
 Each row: a car number (uniform letter, uniform index 1..100 as in the original, or 1..cars for a
 larger fleet: always a row of the master), ``Item-001``..``Item-030`` uniform, a score 1..5

@@ -1,4 +1,4 @@
-"""Driver driving log (SEED_SPEC 1.2): 8 comma-separated fields every 2 simulated seconds per car.
+"""Driver driving log (docs/data-formats.md#driving-log): 8 comma-separated fields every 2 simulated seconds per car.
 
 Per record, in the original's order: accelerator step (speed up, cap 250, congestion cut to 30 %
 when a separately drawn area code of the car's group is the group's congested code), brake step

@@ -1,4 +1,4 @@
-"""Car master data (SEED_SPEC 1.3): ``CarMaster.txt``, 9 pipe-delimited UTF-8 fields, no header.
+"""Car master data (docs/data-formats.md#car-master): ``CarMaster.txt``, 9 pipe-delimited UTF-8 fields, no header.
 
 Rows enumerate every letter for every index, letter-major (``A0001``..``A0100``, ``B0001``, ...),
 like the shipped 2,600-row file, so any car number of any fleet of up to 100 cars (or of the

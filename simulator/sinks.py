@@ -3,7 +3,7 @@
 - Spool files are written through :func:`smartcar.fileio.atomic_writer` (temp name, fsync, link into
   place): a Flume-style reader never sees a half file, and an interrupted run leaves nothing. Final names carry a per-run id, because a
   spooling reader needs unique, immutable names (the original failed on a re-delivered name,
-  SEED_SPEC section 10 item 2).
+  docs/known-faults.md#re-delivered-spool-file-fails-to-load).
 - The growing log appends whole lines and flushes per paced step, for a ``tail -F`` style agent.
 - Kafka: key = car number, value = the original CSV line, produced with batching through
   confluent-kafka; the broker is probed with a short timeout first so an unreachable broker is one

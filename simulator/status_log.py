@@ -1,4 +1,4 @@
-"""Car status log (SEED_SPEC 1.1): 13 comma-separated fields every 4 simulated seconds per car.
+"""Car status log (docs/data-formats.md#status-log): 13 comma-separated fields every 4 simulated seconds per car.
 
 Every car emits records for seconds 0, 4, ..., 86,400 (21,601 records, the last stamped
 ``<date>240000``), after one header line per car. Tires, lights, engine, brake and battery are

@@ -1,7 +1,7 @@
 """The original's weighted-random helper, vectorised with numpy.
 
-Outcome probability = weight / sum of weights (SEED_SPEC 1.0). Drawing one record at a time in
-Python (``random.choices``) costs about a microsecond per field, far too slow for a 2.16-million
+Outcome probability = weight / sum of weights (docs/data-formats.md#weighted-random-draws). Drawing one record at a time
+in Python (``random.choices``) costs about a microsecond per field, far too slow for a 2.16-million
 line day in seconds, so every helper here draws a whole block of records at once from uniform
 doubles; the caller's stream fixes the result, which keeps output byte-identical per seed.
 """
@@ -48,7 +48,7 @@ class Bands:
 
 
 def make_sticky(values: np.ndarray, failed: np.ndarray, carry: np.ndarray) -> None:
-    """Freeze each row at its first failed value, in place (SEED_SPEC 1.1 sticky failures).
+    """Freeze each row at its first failed value, in place (docs/data-formats.md#sticky-failures).
 
     ``values`` and ``failed`` are ``(cars, steps)`` for one block; ``carry`` holds, per car, the
     value frozen in an earlier block or -1. Rows already failed are filled with the carried value;

@@ -1,8 +1,8 @@
 """Read API for the detectors' alerts in Redis (external apps, the CLI and the UI).
 
 The original reader (``OverSpeedCarInfo``) deleted the date key after reading it, so a second
-reader saw nothing (SEED_SPEC section 4). Nothing here deletes or modifies: keys only expire by
-the TTL the rule sets. Layout, shared with :mod:`streaming.sinks.redis_sink`:
+reader saw nothing (docs/known-faults.md#redis-reader-deletes-what-it-reads). Nothing here deletes or modifies: keys
+only expire by the TTL the rule sets. Layout, shared with :mod:`streaming.sinks.redis_sink`:
 
 * ``<yyyyMMdd>`` SET of ``<car>-<yyyyMMddHHmmss>``: the original's speeding set (other rules use
   their own key template, e.g. ``harsh_braking:<yyyyMMdd>``);

@@ -1,4 +1,5 @@
-"""The HBase table of driving events, exactly as the original pilot laid it out (SEED_SPEC section 4).
+"""The HBase table of driving events, exactly as the original pilot laid it out
+(docs/data-formats.md#hbase-table-drivercarinfo).
 
 Table ``DriverCarInfo``, family ``cf1``, eight UTF-8 string qualifiers, row key = the 14-digit
 timestamp reversed character by character, ``-``, car number. The reversed timestamp spreads

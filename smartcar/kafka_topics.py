@@ -1,7 +1,7 @@
 """Create the platform's Kafka topics and keep their retention and partitions as configured.
 
 Retention is the promise of "no loss": the driving topic keeps 7 days (the pilot cut it to 10
-minutes, SEED_SPEC section 3, and lost events whenever Storm fell behind), dead letters at least as
+minutes, docs/schedules.md#kafka-retention, and lost events whenever Storm fell behind), dead letters at least as
 long, alerts as long as their Redis copy. A topic whose ``retention.ms`` drifted (changed by hand,
 or created by an older version) is corrected, and one with fewer partitions than configured is
 grown, each with a log line; partitions are never reduced (Kafka cannot).

@@ -1,4 +1,4 @@
-"""Column layouts of the original pilot's records (SEED_SPEC sections 1.2 to 1.4), named once.
+"""Column layouts of the original pilot's records (docs/data-formats.md#driving-log to #item-buy-list), named once.
 
 The simulator writes them, the quality suites check them, the ML features and the HBase table
 use them; keeping the names here means a typo-compatible name such as ``break`` (for brake) is

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     kafka_alert_topic: str = "SmartCar-Alerts"
     kafka_retention_ms: int = 7 * 24 * 3_600_000
     """Driving topic: 7 days, so a stopped processor (or a paused supervisor DAG) loses nothing for a week.
-    The pilot cut it to 10 minutes (SEED_SPEC section 3) and lost events whenever Storm lagged."""
+    The pilot cut it to 10 minutes (docs/schedules.md#kafka-retention) and lost events whenever Storm lagged."""
     kafka_dead_letter_retention_ms: int = 30 * 24 * 3_600_000
     """Dead letters are kept longer than the events they came with: someone has to read them."""
     kafka_alert_retention_ms: int = 7 * 24 * 3_600_000

@@ -1,4 +1,4 @@
-"""One driving-log line (SEED_SPEC section 1.2) -> a typed :class:`DrivingEvent`, or a dead-letter reason.
+"""One driving-log line (docs/data-formats.md#driving-log) -> a typed :class:`DrivingEvent`, or a dead-letter reason.
 
 The line is the original's 8 comma-separated fields. Validation is strict on the codes the
 simulator can produce (pedal steps, steering, turn signal, area) because a detector that
@@ -74,7 +74,7 @@ def timestamp_epoch(ts: str) -> int | None:
     """``yyyyMMddHHmmss`` -> UTC epoch seconds, ``None`` if invalid.
 
     Hour ``24`` with ``0000`` is accepted: the simulator stamps the last record of a day
-    ``...240000`` (SEED_SPEC section 1.0), which is the next day's midnight.
+    ``...240000`` (docs/data-formats.md#timestamps), which is the next day's midnight.
     """
     cached = _EPOCH_CACHE.get(ts)
     if cached is not None:

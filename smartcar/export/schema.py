@@ -47,7 +47,7 @@ item_recommend_info = sa.Table(
     sa.Column("rank", sa.Integer, nullable=False),
     sa.Column("biz_month", sa.String(6), nullable=False),
 )
-"""Top 3 items per car and month (SEED_SPEC 8.5), for the operational side's in-car offers."""
+"""Top 3 items per car and month (docs/analyses.md#item-recommendation), for the operational side's in-car offers."""
 
 alert_incidents = sa.Table(
     "smartcar_alert_incident",

@@ -1,4 +1,4 @@
-"""The original Flume interceptors as plain functions (SEED_SPEC section 2).
+"""The original Flume interceptors as plain functions (docs/original-system.md#flume-interceptors).
 
 ``regex_filter`` with ``^\\d{14}`` keeps only lines that start with 14 ASCII digits (the timestamp),
 which drops the per-car header lines. ``CollectDayInterceptor`` appends ``,`` plus the collection date

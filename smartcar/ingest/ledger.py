@@ -3,7 +3,8 @@
 A small SQLite database under ``<SMARTCAR_HOME>/ingest/`` (one writer at a time, guarded by a file
 lock in :mod:`smartcar.ingest.spool`). The key is the SHA-256 of the file's bytes, so the same content
 is never loaded twice whatever its name, the failure the original hit when a same-named file was
-re-delivered (SEED_SPEC section 10, item 2). Every delivery, duplicates included, is also recorded.
+re-delivered (docs/known-faults.md#re-delivered-spool-file-fails-to-load). Every delivery, duplicates included, is also
+recorded.
 """
 
 from __future__ import annotations

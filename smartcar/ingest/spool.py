@@ -1,4 +1,4 @@
-"""Flume-style spool-directory loader (SEED_SPEC section 2, flow A), with the original's faults fixed.
+"""Flume-style spool-directory loader (docs/original-system.md#flume-spool-flow), with the original's faults fixed.
 
 Picks up completed files from the spool directory, recognises them by name, and lands them under the
 warehouse landing root:

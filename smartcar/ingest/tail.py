@@ -1,6 +1,6 @@
 """Flume-style tail agent: follow the growing driving log and send new lines to Kafka, losing none.
 
-The original ran ``tail -F`` in an exec source with a memory channel (SEED_SPEC 2, flow B): lines in
+The original ran ``tail -F`` in an exec source with a memory channel (docs/original-system.md#flume-tail-flow): lines in
 the channel were lost on any restart, and a restart re-read from the end of the file. This agent
 remembers the byte offset and inode of the file in a small JSON state file and moves the offset
 forward only after the Kafka producer has confirmed delivery (``flush``) of every line before it.

@@ -1,4 +1,4 @@
-"""Smart-car status prediction (SEED_SPEC 8.3): a 5-tree random forest on 14 status features.
+"""Smart-car status prediction (docs/analyses.md#status-classification): a 5-tree random forest on 14 status features.
 
 The book's Spark ML listing, stage for stage: string-index model/engine/brake, assemble the 14
 features, min-max scale, ``VectorIndexer(maxCategories=20)`` (features with at most 20 distinct

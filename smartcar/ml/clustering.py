@@ -1,4 +1,4 @@
-"""Customer segments (SEED_SPEC 8.4): k-means over five categorical car/owner attributes.
+"""Customer segments (docs/analyses.md#customer-segments): k-means over five categorical car/owner attributes.
 
 As the book's Spark listing: capacity class, year class, model, sex and marriage, string-indexed
 and min-max scaled, k = 200 with seed 1 on the whole data set, judged by the silhouette score.

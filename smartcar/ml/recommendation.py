@@ -1,4 +1,4 @@
-"""Item recommendations (SEED_SPEC 8.5): the book's ``mahout recommenditembased``, in Spark.
+"""Item recommendations (docs/analyses.md#item-recommendation): the book's ``mahout recommenditembased``, in Spark.
 
 "Item-based" in the book is Mahout's item-based collaborative filtering with co-occurrence
 similarity: two items are similar by the number of cars that bought both, and a car's estimate for

@@ -1,6 +1,6 @@
 """Reconciliation between stages: the row count a table must have, computed from its inputs.
 
-Each mart is recounted here from the stage before it with the rule of SEED_SPEC section 5
+Each mart is recounted here from the stage before it with the rule of docs/business-rules.md#subject-area-marts
 (an independent re-statement in pandas, not the batch's HiveQL), and the result becomes an
 ``expect_table_row_count_to_equal`` so the comparison shows up in the report. A stage that
 lost, duplicated or invented rows therefore fails the validation.

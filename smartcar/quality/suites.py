@@ -1,4 +1,4 @@
-"""The expectations of every table, written from SEED_SPEC sections 1 and 5.
+"""The expectations of every table, written from docs/data-formats.md and docs/business-rules.md.
 
 Severity follows one rule: whatever would make a downstream number wrong (a column missing,
 a code the rules do not know, a value out of its physical range, a duplicated key, a stage

@@ -1,4 +1,4 @@
-"""Search and correct driving records in HBase (issue 8; SEED_SPEC 13, requirement 2).
+"""Search and correct driving records in HBase (issue 8; docs/original-system.md#real-time-requirements, requirement 2).
 
 Python API::
 

@@ -26,7 +26,7 @@ from smartcar.driving_table import QUALIFIERS
 from smartcar.records.errors import ConditionError
 
 NUMERIC_COLUMNS: frozenset[str] = frozenset({"speed_pedal", "break_pedal", "speed"})
-"""Columns whose values are integers (SEED_SPEC 1.2): compared as numbers, not as strings."""
+"""Columns whose values are integers (docs/data-formats.md#driving-log): compared as numbers, not as strings."""
 
 
 class Op(enum.StrEnum):

@@ -1,6 +1,6 @@
 """Time ranges and the reversed-timestamp row key: what part of DriverCarInfo a search must read.
 
-The key is ``reverse(yyyyMMddHHmmss) + "-" + car`` (SEED_SPEC 4). Reversing spreads writes over
+The key is ``reverse(yyyyMMddHHmmss) + "-" + car`` (docs/data-formats.md#hbase-row-key). Reversing spreads writes over
 regions, and it scatters time: the key starts with the *last* digit of the seconds, so one hour of one
 day is not a key range but 3,600 tiny ones (one per second, each holding every car of that second),
 interleaved with every other hour and day. Three consequences shape the search plans:
@@ -16,7 +16,7 @@ interleaved with every other hour and day. Three consequences shape the search p
 Time bounds accept any precision (``2020``, ``202003``, ``20200322``, ``2020-03-22 10``,
 ``2020-03-22T10:30``, ``20200322103000``) and mean "every timestamp starting with that prefix": a
 *from* bound is padded with the earliest, a *to* bound with the latest value. Timestamps compare as
-14-digit strings, so the simulator's ``...240000`` end-of-day stamp (SEED_SPEC 1.0) sorts after
+14-digit strings, so the simulator's ``...240000`` end-of-day stamp (docs/data-formats.md#timestamps) sorts after
 ``...235959`` and belongs to its day. The multi-get and prefix-scan plans enumerate clock times
 (seconds 00-59, minutes 00-59, hours 00-23 and the 24:00:00 stamp); a key whose timestamp is not a
 clock time, which no writer of the pilot produces, would only be found by the scan plan.
@@ -73,7 +73,7 @@ def parse_bound(text: str, *, upper: bool) -> str:
         month_ = month or 12
         day_ = day or calendar.monthrange(year, month_)[1]
         if hour is None or hour == 24:
-            clock = "240000"  # the latest stamp of a day (SEED_SPEC 1.0)
+            clock = "240000"  # the latest stamp of a day (docs/data-formats.md#timestamps)
         else:
             clock = f"{hour:02d}{59 if minute is None else minute:02d}{59 if second is None else second:02d}"
         return f"{year:04d}{month_:02d}{day_:02d}{clock}"

@@ -2,7 +2,7 @@
 
 Each writer consumes the search generator lazily and flushes as it goes, so a search over millions
 of rows never holds them in memory and the first rows appear before the scan ends. The text table
-is fixed-width (column widths known from the data layout, SEED_SPEC 1.2) rather than a rich
+is fixed-width (column widths known from the data layout, docs/data-formats.md#driving-log) rather than a rich
 table, because a rich table must see every row before it can print the first.
 """
 

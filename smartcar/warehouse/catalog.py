@@ -1,4 +1,4 @@
-"""The warehouse table catalog: where each table lives and what its columns are (docs/data-layouts.md).
+"""The warehouse table catalog: where each table lives and what its columns are (docs/data-formats.md).
 
 The quality checks read the files of a partition directly by path, the way Sqoop read the
 Hive warehouse directory, so they need the physical layout: the landed (external) tables sit

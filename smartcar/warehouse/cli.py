@@ -1,4 +1,4 @@
-"""``smartcar query``: the original's Impala role, the analysis queries of SEED_SPEC 8.1 from the shell.
+"""``smartcar query``: the original's Impala role, the queries of docs/analyses.md#impala-queries from the shell.
 
 One command per file in ``include/sql/queries`` (``fastest_car_per_area.sql`` ->
 ``smartcar query fastest-car-per-area --date 20200322``). Queries go to the HiveServer2 of the

@@ -1,7 +1,7 @@
 """Copy one simulation date of driving events from HBase ``DriverCarInfo`` into ``SmartCar_Drive_Info_2``.
 
-The original did this in Hive through the HBase storage handler (SEED_SPEC 5.3, Hive 6.98): a full
-table scan filtered on ``substring(r_date, 0, 8)``. Here the scan runs over Thrift with happybase so
+The original did this in Hive through the HBase storage handler (docs/business-rules.md#subject-2-driving-mart, Hive
+6.98): a full table scan filtered on ``substring(r_date, 0, 8)``. Here the scan runs over Thrift with happybase so
 it works against the embedded server and a production HBase alike. Row keys are the reversed
 14-digit timestamp, ``-``, car number, so the rows of date ``yyyyMMdd`` are exactly those whose key
 has the reversed date at characters 7-14: ``^[0-9]{6}<reversed date>-``. They are not contiguous

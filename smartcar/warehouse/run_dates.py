@@ -2,7 +2,7 @@
 
 Three ways a run can be told its dates, in this order of precedence:
 
-1. ``params`` given when triggering by hand (the Oozie "edit working_day, submit" of SEED_SPEC 6);
+1. ``params`` given when triggering by hand (the Oozie "edit working_day, submit" of docs/schedules.md#manual-runs);
 2. the asset events that triggered a data-aware run (their ``extra`` lists the dates produced, or
    the trigger payload inside it for events fired by an asset watcher);
 3. the run's logical date (scheduled runs and backfills): the day ``D`` of the data interval

@@ -1,4 +1,4 @@
--- Subject 1: Managed_SmartCar_Status_Info (SEED_SPEC 5.3, Hive 6.71).
+-- Subject 1: Managed_SmartCar_Status_Info (docs/business-rules.md#subject-1-status-mart, Hive 6.71).
 -- Parameter: ${wrk_date} = LOAD date (the Flume collection date), as in the original Subject1 workflow.
 -- Business rule (unchanged): inner join of SmartCar_Master_Over18 with the status log on car_number
 -- (cars under 18 and unknown cars disappear), biz_date = first 8 characters of reg_date, i.e. the

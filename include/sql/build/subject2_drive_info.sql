@@ -1,4 +1,4 @@
--- Subject 2: Managed_SmartCar_Drive_Info (SEED_SPEC 5.3, Hive 6.100).
+-- Subject 2: Managed_SmartCar_Drive_Info (docs/business-rules.md#subject-2-driving-mart, Hive 6.100).
 -- Parameter: ${working_day} = simulation date. Inner join of SmartCar_Master_Over18 with the HBase copy
 -- SmartCar_Drive_Info_2 on car_number, rows whose r_date starts with ${working_day}; reg_date = r_date.
 -- The partition is overwritten as a whole (static partition), so a rerun gives the same rows.

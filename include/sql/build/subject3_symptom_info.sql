@@ -1,5 +1,6 @@
--- Subject 3: Managed_SmartCar_Symptom_Info, abnormal driving patterns (SEED_SPEC 5.3, Hive 6.103).
--- Parameter: ${working_day} = simulation date. Business rules, unchanged:
+-- Subject 3: Managed_SmartCar_Symptom_Info, abnormal driving patterns
+-- (docs/business-rules.md#subject-3-abnormal-driving, Hive 6.103). Parameter: ${working_day} = simulation date.
+-- Business rules, unchanged:
 --   t1  per car, that day: average speed_pedal and break_pedal (string columns averaged as numbers)
 --   t2  per car, that day: count of sharp turns (steer_angle L2, L3, R2, R3); INNER join to t1, so a
 --       car without any sharp turn is not written

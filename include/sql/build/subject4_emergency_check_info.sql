@@ -1,7 +1,7 @@
--- Subject 4: Managed_SmartCar_Emergency_Check_Info, cars needing urgent inspection (SEED_SPEC 5.3,
--- Hive 6.111). Parameter: ${working_day} = simulation date (biz_date of the status mart).
--- Business rules, unchanged: base = distinct cars of the day; each check is left-joined and gives its
--- label or NULL; only cars with at least one check are written.
+-- Subject 4: Managed_SmartCar_Emergency_Check_Info, cars needing urgent inspection
+-- (docs/business-rules.md#subject-4-emergency-checks, Hive 6.111). Parameter: ${working_day} = simulation date
+-- (biz_date of the status mart). Business rules, unchanged: base = distinct cars of the day; each check is left-joined
+-- and gives its label or NULL; only cars with at least one check are written.
 --   Tire Check     per-car average of any of the four tires < 80
 --   Light Check    any record with any light = '2'
 --   Engine Check   any record with engine = 'C'

@@ -1,4 +1,4 @@
--- Subject 5: Managed_SmartCar_Item_BuyList_Info (SEED_SPEC 5.3, Hive 6.114).
+-- Subject 5: Managed_SmartCar_Item_BuyList_Info (docs/business-rules.md#subject-5-item-purchases, Hive 6.114).
 -- Business rule, unchanged: inner join of SmartCar_Master_Over18 with the buy list on car_number;
 -- biz_month = month. Operational fix: the original hard-coded month = '202003'; the month is now the
 -- parameter ${biz_month} (yyyyMM) and only that partition is overwritten.

@@ -1,4 +1,5 @@
--- External lake table over the Flume-style landing of the car status batch log (SEED_SPEC 5.1, Hive 6.44).
+-- External lake table over the Flume-style landing of the car status batch log
+-- (docs/data-formats.md#hive-external-tables, Hive 6.44).
 -- Partitioned by wrk_date = the LOAD (collection) date. Each landed line carries a 14th field, the
 -- collection date, which has no column and is ignored, exactly as in the original.
 CREATE EXTERNAL TABLE IF NOT EXISTS SmartCar_Status_Info (

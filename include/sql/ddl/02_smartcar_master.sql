@@ -1,4 +1,4 @@
--- Car master (SEED_SPEC 1.3 / 5.1, Hive 6.58): pipe-delimited UTF-8 text, loaded unchanged.
+-- Car master (docs/data-formats.md#car-master, Hive 6.58): pipe-delimited UTF-8 text, loaded unchanged.
 CREATE EXTERNAL TABLE IF NOT EXISTS SmartCar_Master (
     car_number string,
     sex string,

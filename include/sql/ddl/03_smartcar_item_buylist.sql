@@ -1,4 +1,4 @@
--- Item buy list (SEED_SPEC 1.4 / 5.1, Hive 6.60): comma-delimited text, loaded unchanged.
+-- Item buy list (docs/data-formats.md#item-buy-list, Hive 6.60): comma-delimited text, loaded unchanged.
 CREATE EXTERNAL TABLE IF NOT EXISTS SmartCar_Item_BuyList (
     car_number string,
     item string,

@@ -1,5 +1,5 @@
--- One simulation date of driving events copied out of HBase DriverCarInfo (SEED_SPEC 5.1, Hive 6.97).
--- As in the original, wrk_date here is the first 8 characters of r_date (the simulation date).
+-- One simulation date of driving events copied out of HBase DriverCarInfo (docs/data-formats.md#hive-external-tables,
+-- Hive 6.97). As in the original, wrk_date here is the first 8 characters of r_date (the simulation date).
 -- The copy task writes one Parquet file per partition and then adds the partition.
 CREATE EXTERNAL TABLE IF NOT EXISTS SmartCar_Drive_Info_2 (
     r_key string,

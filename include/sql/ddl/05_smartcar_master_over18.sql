@@ -1,4 +1,4 @@
--- Car owners aged 18 or more (SEED_SPEC 5.2; the original built it in spark-shell).
+-- Car owners aged 18 or more (docs/business-rules.md#over-18-master; the original built it in spark-shell).
 CREATE TABLE IF NOT EXISTS SmartCar_Master_Over18 (
     car_number string,
     sex string,

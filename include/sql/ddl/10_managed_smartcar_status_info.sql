@@ -1,4 +1,5 @@
--- Subject 1 mart (SEED_SPEC 5.3, Hive 6.69): master columns, status columns, reg_date; by biz_date.
+-- Subject 1 mart (docs/business-rules.md#subject-1-status-mart, Hive 6.69): master columns, status columns, reg_date;
+-- by biz_date.
 CREATE TABLE IF NOT EXISTS Managed_SmartCar_Status_Info (
     car_number string,
     sex string,

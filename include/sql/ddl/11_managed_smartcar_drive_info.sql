@@ -1,4 +1,5 @@
--- Subject 2 mart (SEED_SPEC 5.3, Hive 6.99): master columns, driving columns, reg_date; by biz_date.
+-- Subject 2 mart (docs/business-rules.md#subject-2-driving-mart, Hive 6.99): master columns, driving columns, reg_date;
+-- by biz_date.
 CREATE TABLE IF NOT EXISTS Managed_SmartCar_Drive_Info (
     car_number string,
     sex string,

@@ -1,5 +1,5 @@
--- Subject 4 mart (SEED_SPEC 5.3, Hive 6.110). Unpartitioned append in the original; partition
--- overwrite per biz_date here.
+-- Subject 4 mart (docs/business-rules.md#subject-4-emergency-checks, Hive 6.110). Unpartitioned append in the original;
+-- partition overwrite per biz_date here.
 CREATE TABLE IF NOT EXISTS Managed_SmartCar_Emergency_Check_Info (
     car_number string,
     tire_check string,

@@ -1,4 +1,5 @@
--- Subject 5 mart (SEED_SPEC 5.3, Hive 6.113): master columns, item, score; by biz_month.
+-- Subject 5 mart (docs/business-rules.md#subject-5-item-purchases, Hive 6.113): master columns, item, score; by
+-- biz_month.
 CREATE TABLE IF NOT EXISTS Managed_SmartCar_Item_BuyList_Info (
     car_number string,
     sex string,

@@ -1,4 +1,4 @@
--- Classification training set (SEED_SPEC 8.3, Hive 7.60): 19 attributes plus the status label.
+-- Classification training set (docs/analyses.md#status-classification, Hive 7.60): 19 attributes plus the status label.
 -- Parameters: ${from_date}, ${to_date} (biz_date range, inclusive); the original read every date.
 -- Label rule, unchanged: 14 component scores summed; below 6 -> 비정상 (abnormal), else 정상 (normal).
 -- Scores are kept in integer tenths (0.1 -> 1) so the threshold is exact on every engine: Hive reads

@@ -1,4 +1,4 @@
--- Customer-segment clustering input (SEED_SPEC 8.4, Hive 7.82), from smartcar_master (all ages).
+-- Customer-segment clustering input (docs/analyses.md#customer-segments, Hive 7.82), from smartcar_master (all ages).
 -- Unchanged derivations: capacity class (< 2000 소형, < 3000 중형, < 4000 대형), year class by
 -- 2016 - car_year (<= 4 NEW, <= 8 NORMAL, else OLD; B2's code, not MC's <= 2), age decade.
 SELECT

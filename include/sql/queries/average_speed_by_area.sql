@@ -1,4 +1,4 @@
--- Average speed by area on ${biz_date}, fastest first (SEED_SPEC 8.2, Zeppelin 7.45/7.48);
+-- Average speed by area on ${biz_date}, fastest first (docs/analyses.md#zeppelin-notebook, Zeppelin 7.45/7.48);
 -- ${min_avg_speed} is the HAVING threshold of 7.48 (default 60 there; pass 0 to see every area).
 SELECT area_number, avg(speed) AS avg_speed
 FROM Managed_SmartCar_Drive_Info

@@ -1,4 +1,4 @@
--- Cars needing urgent inspection on one date (SEED_SPEC 8.1: "emergency check by date").
+-- Cars needing urgent inspection on one date (docs/analyses.md#impala-queries: "emergency check by date").
 SELECT car_number, tire_check, light_check, engine_check, break_check, battery_check, biz_date
 FROM Managed_SmartCar_Emergency_Check_Info
 WHERE biz_date = '${biz_date}'

@@ -1,4 +1,4 @@
--- Driving area analysis (SEED_SPEC 8.1, Impala 7.35): per area, the car with the highest average
+-- Driving area analysis (docs/analyses.md#impala-queries, Impala 7.35): per area, the car with the highest average
 -- speed (cast to int) on ${biz_date}. Ties share rank 1 and are all shown.
 SELECT area_number, car_number, avg_speed
 FROM (

@@ -1,4 +1,4 @@
--- Abnormal-driving mart for one date (SEED_SPEC 8.1 Impala 7.34; casts of Hive 6.105).
+-- Abnormal-driving mart for one date (docs/analyses.md#impala-queries, Impala 7.34; casts of Hive 6.105).
 SELECT car_number,
        cast(speed_p_avg AS int) AS speed_p_avg, speed_p_symptom,
        cast(break_p_avg AS float) AS break_p_avg, break_p_symptom,

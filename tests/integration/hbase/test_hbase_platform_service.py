@@ -1,5 +1,5 @@
 """The server as the platform runs it: started by the runtime (``hbase_service``), with the
-``DriverCarInfo`` table of SEED_SPEC section 4, reached through ``smartcar.clients``."""
+``DriverCarInfo`` table of docs/data-formats.md#hbase-table-drivercarinfo, reached through ``smartcar.clients``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The driving log against SEED_SPEC 1.2: layout, weights, wild drivers, area groups, congestion, speed."""
+"""The driving log against docs/data-formats.md#driving-log: layout, weights, wild drivers, areas, congestion, speed."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def test_mean_speeds_match_the_spec_estimates(mixed_day) -> None:
     speed = np.concatenate([b.speed for b in blocks])
     wild = np.concatenate([b.wild for b in blocks])
     cong = np.concatenate([b.congested for b in blocks])
-    assert 58 < speed[~wild].mean() < 72  # SEED_SPEC: about 65 km/h
+    assert 58 < speed[~wild].mean() < 72  # docs/data-formats.md#expected-speeds: about 65 km/h
     assert 155 < speed[wild].mean() < 177  # about 166 km/h
     # 30-second windows at real-time pace hold 300 records per car: about 14 % of a normal
     # driver's windows average above 80, essentially all of a wild driver's

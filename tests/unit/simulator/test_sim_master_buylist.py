@@ -1,4 +1,4 @@
-"""Car master and item buy list against SEED_SPEC 1.3/1.4 and the reference files' exact format."""
+"""Car master and item buy list against docs/data-formats.md#car-master / #item-buy-list and the reference files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The status log against SEED_SPEC 1.1: layout, formats, weights, sticky failures, determinism."""
+"""The status log against docs/data-formats.md#status-log: layout, formats, weights, sticky failures, determinism."""
 
 from __future__ import annotations
 

@@ -55,7 +55,8 @@ def test_speeding_windows_exactly():
 
 
 def test_alert_names_the_car_that_sped_not_the_next_message():
-    """The original EsperBolt emitted whichever car's message came next (SEED_SPEC 4)."""
+    """The original EsperBolt emitted whichever car's message came next
+    (docs/known-faults.md#speeding-alert-names-the-wrong-car)."""
     stream = events(scripted_lines(["B0001", "B0002"], START, 30, lambda c, t: 150 if c == "B0002" else 10))
     stream.append(parse_line("20200322100100,B0001,1,0,F,N,10,A01"))  # next message is B0001's
     alerts = run_rules({"speeding": speeding_rule()}, stream)

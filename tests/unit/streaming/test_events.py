@@ -1,4 +1,4 @@
-"""Line parsing and validation (SEED_SPEC 1.2): every malformed kind has its own dead-letter reason."""
+"""Line parsing and validation (docs/data-formats.md#driving-log): each malformed kind has its dead-letter reason."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_non_utf8_is_a_dead_letter():
 
 
 def test_hour_24_is_next_midnight():
-    """The simulator's last record of a day is stamped ...240000 (SEED_SPEC 1.0)."""
+    """The simulator's last record of a day is stamped ...240000 (docs/data-formats.md#timestamps)."""
     assert timestamp_epoch("20200322240000") == timestamp_epoch("20200323000000")
     ev = parse_line("20200322240000,A0001,1,0,F,N,60,A01")
     assert isinstance(ev, DrivingEvent) and ev.date == "20200322240000"

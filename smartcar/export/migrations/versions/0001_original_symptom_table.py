@@ -1,4 +1,4 @@
-"""The original Sqoop target, as the book created it: every column varchar (SEED_SPEC section 7).
+"""The original Sqoop target, as the book created it: every column varchar (docs/data-formats.md#export-table).
 
 Revision ID: 0001
 Revises:
