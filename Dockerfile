@@ -1,6 +1,7 @@
 # One image for every Python process of the production stack: the Airflow components and
 # workers, and the stream processor. Dependencies come from the same uv.lock as the embedded
-# default, plus the 'production' extra (Celery executor).
+# default, plus the 'production' extra (Celery executor); --no-default-groups leaves out
+# the dev and notebooks groups (pytest, Playwright, Jupyter, matplotlib).
 #
 # Secrets never enter the image: docker-compose.yaml passes them from .env at run time
 # (AIRFLOW__CORE__FERNET_KEY, AIRFLOW__API_AUTH__JWT_SECRET, AIRFLOW__API__SECRET_KEY, passwords).
@@ -20,14 +21,14 @@ RUN apt-get update \
 
 WORKDIR /opt/smartcar
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --extra production --no-install-project
+RUN uv sync --frozen --no-default-groups --extra production --no-install-project
 COPY smartcar ./smartcar
 COPY simulator ./simulator
 COPY streaming ./streaming
 COPY dags ./dags
 COPY plugins ./plugins
 COPY include ./include
-RUN uv sync --frozen --no-dev --extra production
+RUN uv sync --frozen --no-default-groups --extra production
 
 # State (ingest ledger, spool, quality reports, ML runs) and the warehouse shared with Hive: the
 # compose file mounts volumes here, and an empty named volume takes this owner (uid 50000) on first use.

@@ -1,16 +1,17 @@
 """The Python side of the platform image, built the way the Dockerfile builds it, loads every DAG.
 
-No Docker engine is needed: ``uv sync --frozen --no-dev --extra production`` (the Dockerfile's command)
+No Docker engine is needed: the Dockerfile's last ``RUN uv sync`` line, read from the Dockerfile itself,
 installs into a fresh ``UV_PROJECT_ENVIRONMENT``, then that environment's Python, started through the image's
 entrypoint, parses ``dags/`` and imports the Celery executor app the workers' health check pings. A
-dependency missing from the production extra, or one only the dev groups bring, fails here; the uv cache
-keeps it to about a minute after the first run.
+dependency missing from the production extra, or one only the dev or notebooks groups bring, fails here; the
+uv cache keeps it to about a minute after the first run.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import time
@@ -40,12 +41,24 @@ def _uv() -> str:
     return found
 
 
+def dockerfile_sync() -> list[str]:
+    """The arguments of the Dockerfile's final ``RUN uv sync`` (the one that installs the project too)."""
+    lines = (REPO_ROOT / "Dockerfile").read_text().splitlines()
+    syncs = [shlex.split(ln.removeprefix("RUN ")) for ln in lines if ln.startswith("RUN uv sync ")]
+    assert syncs and "--no-install-project" not in syncs[-1], syncs
+    return syncs[-1][2:]
+
+
+# Packages only the dev and notebooks groups bring: none may reach the image.
+NOT_IN_IMAGE = ("pytest", "playwright", "ruff", "ipykernel", "matplotlib", "nbclient")
+
+
 def test_production_environment_loads_every_dag(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTCAR_", "AIRFLOW", "VIRTUAL_ENV"))}
     started = time.monotonic()
     sync = subprocess.run(
-        [_uv(), "sync", "--frozen", "--no-dev", "--extra", "production"],
+        [_uv(), "sync", *dockerfile_sync()],
         cwd=REPO_ROOT,
         env={**env, "UV_PROJECT_ENVIRONMENT": str(venv)},
         capture_output=True,
@@ -53,7 +66,9 @@ def test_production_environment_loads_every_dag(tmp_path: Path) -> None:
     )
     assert sync.returncode == 0, sync.stderr[-3000:]
     synced = time.monotonic() - started
-    assert not (venv / "lib" / "python3.11" / "site-packages" / "pytest").exists(), "dev group leaked into the image"
+    site = venv / "lib" / "python3.11" / "site-packages"
+    leaked = [name for name in NOT_IN_IMAGE if (site / name).exists()]
+    assert leaked == [], f"dev/notebooks groups leaked into the image: {leaked}"
 
     image_env = {
         **env,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -82,5 +83,16 @@ def test_platform_image_owns_its_state_and_warehouse_dirs() -> None:
     dockerfile = (REPO_ROOT / "Dockerfile").read_text()
     assert "useradd --create-home --uid 50000 smartcar" in dockerfile
     assert re.search(r"chown -R smartcar \S+ /opt/smartcar-state /opt/warehouse", dockerfile)
-    assert "uv sync --frozen --no-dev --extra production" in dockerfile
     assert '"-m", "smartcar.container_entrypoint"' in dockerfile
+
+
+def test_platform_image_installs_the_locked_production_environment_only() -> None:
+    """Both ``uv sync`` steps (dependencies, then the project) install the same thing: uv.lock as it is, the
+    production extra, and none of the default groups (dev, notebooks)."""
+    lines = (REPO_ROOT / "Dockerfile").read_text().splitlines()
+    syncs = [shlex.split(ln.removeprefix("RUN ")) for ln in lines if ln.startswith("RUN uv sync ")]
+    assert len(syncs) == 2
+    deps, project = syncs
+    assert deps == [*project, "--no-install-project"]
+    assert {"--frozen", "--no-default-groups"} <= set(project)
+    assert project[project.index("--extra") + 1] == "production"
