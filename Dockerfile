@@ -1,6 +1,6 @@
 # One image for every Python process of the production stack: the Airflow components and
 # workers, and the stream processor. Dependencies come from the same uv.lock as the embedded
-# default, plus the 'production' extra (Celery executor); --no-default-groups leaves out
+# default, plus the 'production' extra (Celery executor, FAB auth manager); --no-default-groups leaves out
 # the dev and notebooks groups (pytest, Playwright, Jupyter, matplotlib).
 #
 # Secrets never enter the image: docker-compose.yaml passes them from .env at run time
