@@ -5,15 +5,16 @@ The compose stack sets only ``SMARTCAR_*`` endpoints; the ``AIRFLOW_CONN_*`` var
 (``smartcar.airflow_env``), so the two worlds cannot drift apart. Usage::
 
     python -m smartcar.container_entrypoint airflow scheduler
+
+Nothing else is written or changed: the UI's admin lives in Airflow's database (FAB auth manager), created by
+the compose file's ``airflow-init`` from ``.env``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 
 from smartcar.airflow_connections import connection_env
 from smartcar.settings import Settings
@@ -41,28 +42,12 @@ def placeholders(environ: Mapping[str, str]) -> list[str]:
     return sorted(key for key, value in environ.items() if PLACEHOLDER in value)
 
 
-def write_admin_passwords(environ: Mapping[str, str]) -> Path | None:
-    """Hand ``AIRFLOW_ADMIN_PASSWORD`` to the simple auth manager, whose passwords file it reads at start."""
-    password = environ.get("AIRFLOW_ADMIN_PASSWORD")
-    path = environ.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE")
-    if not password or not path:
-        return None
-    users = environ.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "")
-    names = [entry.split(":")[0] for entry in users.split(",") if entry.strip()]
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.touch(mode=0o600, exist_ok=True)
-    target.write_text(json.dumps(dict.fromkeys(names, password)) + "\n")
-    return target
-
-
 def main(argv: list[str]) -> None:
     if not argv:
         sys.exit("usage: python -m smartcar.container_entrypoint COMMAND [ARG...]")
     if left := placeholders(os.environ):
         sys.exit(f"refusing to start: {', '.join(left)} still hold {PLACEHOLDER!r}; generate .env (see .env.example)")
     env = container_env(os.environ)
-    write_admin_passwords(env)
     os.execvpe(argv[0], argv, env)
 
 

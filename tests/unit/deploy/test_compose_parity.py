@@ -4,6 +4,7 @@ The compose file sets only ``SMARTCAR_*`` variables; the image's entrypoint (``s
 runs :func:`smartcar.airflow_connections.connection_env` on them at start. Here the entrypoint runs for real,
 with exactly the environment Compose resolves for an Airflow service, and the ``AIRFLOW_CONN_*`` its command
 sees must equal what the settings derive, and point at the stack's services with the passwords of ``.env``.
+The UI's users are the FAB auth manager's, in Airflow's database; only ``airflow-init`` sees the admin password.
 """
 
 from __future__ import annotations
@@ -70,7 +71,6 @@ def test_compose_connections_are_the_settings_connections(
     config, secrets = stack
     environment = {k: str(v) for k, v in config["services"][service]["environment"].items()}
     assert not any(k.startswith("AIRFLOW_CONN_") for k in environment)
-    environment["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"] = "/dev/null"  # not the image's /opt/airflow
     result = _entrypoint(environment, "python", "-c", SHOW_CONNS)
     assert result.returncode == 0, result.stderr
     produced = json.loads(result.stdout)
@@ -105,16 +105,40 @@ def test_entrypoint_refuses_the_example_placeholders() -> None:
     assert "AIRFLOW__CORE__FERNET_KEY" in result.stderr and "SMARTCAR_REDIS_URL" in result.stderr
 
 
-def test_api_server_gets_the_admin_password(stack: tuple[dict, dict[str, str]], tmp_path: Path) -> None:
+AIRFLOW_SERVICES = ("airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+                    "airflow-triggerer", "airflow-worker")  # fmt: skip
+FAB = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
+
+
+def test_every_airflow_service_uses_the_fab_auth_manager(stack: tuple[dict, dict[str, str]]) -> None:
+    config, _ = stack
+    for name in AIRFLOW_SERVICES:
+        environment = config["services"][name]["environment"]
+        assert environment["AIRFLOW__CORE__AUTH_MANAGER"] == FAB, name
+        assert not any(k.startswith("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER") for k in environment), name
+
+
+def test_only_airflow_init_gets_the_admin_password(stack: tuple[dict, dict[str, str]]) -> None:
+    """airflow-init migrates (FAB's tables too) and creates the admin of .env; no long-running service holds it."""
     config, secrets = stack
-    environment = {k: str(v) for k, v in config["services"]["airflow-apiserver"]["environment"].items()}
-    passwords = tmp_path / "passwords.json"
-    environment["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"] = str(passwords)
-    result = _entrypoint(environment, "true")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(passwords.read_text()) == {"admin": secrets["AIRFLOW_ADMIN_PASSWORD"]}
-    assert passwords.stat().st_mode & 0o077 == 0
-    assert "AIRFLOW_ADMIN_PASSWORD" not in config["services"]["airflow-worker"]["environment"]
+    init = config["services"]["airflow-init"]
+    assert init["environment"]["AIRFLOW_ADMIN_PASSWORD"] == secrets["AIRFLOW_ADMIN_PASSWORD"]
+    script = init["command"][-1]
+    assert script.splitlines()[0] == "airflow db migrate"
+    assert "airflow users create --role Admin" in script and "airflow users reset-password" in script
+    # the container's own variables ($$ in the file and in `config`'s output, a single $ in the container)
+    assert '"$$SMARTCAR_AIRFLOW_ADMIN_USER"' in script and '"$$AIRFLOW_ADMIN_PASSWORD"' in script
+    for name in AIRFLOW_SERVICES[1:]:
+        assert "AIRFLOW_ADMIN_PASSWORD" not in config["services"][name]["environment"], name
+        assert config["services"][name]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+
+
+def test_the_embedded_default_keeps_the_simple_auth_manager(tmp_path: Path) -> None:
+    from smartcar.airflow_env import airflow_env
+
+    env = airflow_env(Settings(home=tmp_path))
+    assert "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS" in env
+    assert env.get("AIRFLOW__CORE__AUTH_MANAGER", "SimpleAuthManager").endswith("SimpleAuthManager")
 
 
 def test_hive_and_platform_share_one_warehouse(stack: tuple[dict, dict[str, str]]) -> None:
