@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the platform needs, only those missing: a Java 17+ runtime for
 # Kafka, HBase and Spark's HiveServer2, Maven (resolves the Kafka and HBase jars of jars/pom.xml),
-# PostgreSQL server binaries (the export target), Chromium for the UI test.
+# PostgreSQL server binaries (the export target), Chromium for the UI test, docker-compose (its
+# `config` validates docker-compose.yaml in the tests; no Docker engine needed).
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,7 @@ java_ok || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

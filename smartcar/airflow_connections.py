@@ -19,11 +19,23 @@ REDIS_CONN_ID = "redis_default"
 EXPORT_DB_CONN_ID = "postgres_default"
 
 
+# impyla's auth_mechanism (the settings' vocabulary) -> PyHive's ``auth`` (HiveServer2Hook's ``auth_mechanism``).
+_PYHIVE_AUTH = {"PLAIN": "NONE", "NOSASL": "NOSASL", "GSSAPI": "KERBEROS", "LDAP": "LDAP"}
+
+
+def pyhive_auth(mechanism: str) -> str:
+    """PyHive's name for impyla's ``mechanism``: both speak SASL PLAIN for ``PLAIN``, but PyHive calls it
+    ``NONE`` (HiveServer2's ``hive.server2.authentication=NONE``, a placeholder password) and sends a real
+    password only in ``LDAP``/``CUSTOM`` mode. Unknown names pass through, so PyHive itself rejects them."""
+    return _PYHIVE_AUTH.get(mechanism.upper(), mechanism.upper())
+
+
 def connections(settings: Settings | None = None) -> dict[str, dict[str, object]]:
     """Connection id -> Airflow connection fields."""
     s = settings or get_settings()
     redis_url = urlsplit(s.redis_url)
     export = urlsplit(s.export_db_url)
+    hive_auth = pyhive_auth(s.hive_auth_mechanism)
     return {
         KAFKA_CONN_ID: {
             "conn_type": "kafka",
@@ -38,14 +50,16 @@ def connections(settings: Settings | None = None) -> dict[str, dict[str, object]
                 "auto.offset.reset": "earliest",
             },
         },
-        # PyHive (HiveServer2Hook): no SASL against the embedded Spark Thrift server.
+        # PyHive (HiveServer2Hook): the settings' mechanism in PyHive's words; PyHive refuses a password
+        # outside LDAP/CUSTOM, so it is handed over only there.
         HIVESERVER2_CONN_ID: {
             "conn_type": "hiveserver2",
             "host": s.hive_host,
             "port": s.hive_port,
             "login": s.hive_user,
+            "password": (s.hive_password or None) if hive_auth in ("LDAP", "CUSTOM") else None,
             "schema": s.hive_database,
-            "extra": {"auth_mechanism": "NONE"},
+            "extra": {"auth_mechanism": hive_auth},
         },
         # impyla (ImpalaHook): PLAIN SASL works against HiveServer2 and Impala alike.
         IMPALA_CONN_ID: {
@@ -53,7 +67,7 @@ def connections(settings: Settings | None = None) -> dict[str, dict[str, object]
             "host": s.hive_host,
             "port": s.hive_port,
             "login": s.hive_user,
-            "password": "smartcar",
+            "password": s.hive_password or None,
             "schema": s.hive_database,
             "extra": {"auth_mechanism": s.hive_auth_mechanism},
         },

@@ -95,7 +95,7 @@ def hive_dbapi_connection(settings: Settings | None = None):
         host=s.hive_host,
         port=s.hive_port,
         user=s.hive_user,
-        password="smartcar",
+        password=s.hive_password or None,
         auth_mechanism=s.hive_auth_mechanism,
         database=s.hive_database,
     )

@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     hive_user: str = "smartcar"
     hive_database: str = "default"
     hive_auth_mechanism: str = Field(default="PLAIN", description="impyla auth_mechanism for HiveServer2.")
+    hive_password: str = "smartcar"
+    """Sent with ``hive_user`` over SASL PLAIN/LDAP; an empty value sends none. HiveServer2 with
+    ``hive.server2.authentication=NONE`` (the embedded Spark Thrift server, the compose stack) ignores it."""
     hive_driver_memory: str = "1g"
     warehouse_uri: str = ""
     """Where table data lives (file:// here, hdfs:// or s3a:// in production); default under home."""
