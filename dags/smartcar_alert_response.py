@@ -5,7 +5,9 @@ Event-driven (Airflow 3 `AssetWatcher`): the triggerer watches the alert topic w
 provider's shared-stream trigger (`smartcar.alerts.topic_trigger`), and every alert of a rule named
 in `SMARTCAR_ALERT_RESPONSE_RULES` (default `speeding`) becomes an event of the asset
 `smartcar_stream_alerts`. Alerts that arrive while a run is going are collected into the next run,
-so a burst of alerts makes a few runs, not one per alert.
+so a burst of alerts makes a few runs, not one per alert. A run also takes the asset's events stored
+since its first triggering one (`inlet_events`): Airflow would otherwise leave an alert that lands
+between a run's queueing and its creation for the next alert to pick up (`smartcar/alerts/response.py`).
 
 Each run records the alerts in the incident log (`smartcar_alert_incident` in the export database,
 one row per alert id) and sends one notification (log, webhook, e-mail: `smartcar.notifications`)
@@ -37,11 +39,15 @@ from smartcar.warehouse.assets import STREAM_ALERTS
     default_args={"owner": "smartcar-stream", "retries": 2, "retry_delay": timedelta(seconds=30)},
 )
 def smartcar_alert_response() -> None:
-    @task
+    @task(inlets=[STREAM_ALERTS])
     def record_incidents(**context) -> dict:
-        from smartcar.alerts.response import respond
+        from smartcar.alerts.response import first_timestamp, respond
 
-        return respond(context.get("triggering_asset_events"))
+        triggering = context.get("triggering_asset_events")
+        first = first_timestamp(triggering)
+        # events stored after the run was queued but before it was created belong to no run (see response.py)
+        later = context["inlet_events"][STREAM_ALERTS].after(first.isoformat()) if first else []
+        return respond(triggering, later)
 
     record_incidents()
 

@@ -1,4 +1,13 @@
-"""What one alert-response run does with its triggering alerts: record them, then tell someone once."""
+"""What one alert-response run does with its alerts: record them, then tell someone once.
+
+A run takes its triggering asset events *and* the asset's events stored since the first of them.
+The second set is needed because of how Airflow 3.3 queues asset-triggered runs: the queue row of a
+DAG keeps the time of the first event that queued it, the run consumes events up to that time, and
+an event stored after it but before the run is created neither joins that run nor queues another
+(the row already exists and is deleted with the run). Left alone, the last alerts of a burst would
+wait for the next alert, which may come a day later; read through ``inlet_events`` they are
+recorded by the run that is already going. Recording is idempotent, so events seen twice cost nothing.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +22,14 @@ CARS_NAMED = 20
 """Cars listed by name in one notification; the rest are counted."""
 
 
+def first_timestamp(events: Mapping[Any, Iterable[Any]] | None) -> Any:
+    """The earliest timestamp of the run's triggering events (``None`` for a run without any)."""
+    stamps = [event.timestamp for asset_events in (events or {}).values() for event in asset_events]
+    return min(stamps, default=None)
+
+
 def triggering_alerts(events: Mapping[Any, Iterable[Any]] | None) -> list[dict[str, str]]:
-    """Alert records carried by the run's triggering asset events (the watcher's payloads)."""
+    """Alert records carried by asset events (the watcher's payloads), by asset."""
     alerts = []
     for asset_events in (events or {}).values():
         for event in asset_events:
@@ -25,10 +40,17 @@ def triggering_alerts(events: Mapping[Any, Iterable[Any]] | None) -> list[dict[s
     return alerts
 
 
-def respond(events: Mapping[Any, Iterable[Any]] | None, settings: Settings | None = None) -> dict[str, Any]:
-    """Record the run's alerts as incidents and notify about the new ones; a rerun notifies nobody."""
+def respond(
+    events: Mapping[Any, Iterable[Any]] | None,
+    later: Iterable[Any] = (),
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """Record the alerts of ``events`` (triggering) and ``later`` (stored since) as incidents; notify once.
+
+    A rerun, or an alert already recorded by another run, notifies nobody.
+    """
     s = settings or get_settings()
-    alerts = triggering_alerts(events)
+    alerts = triggering_alerts(events) + triggering_alerts({"later": later})
     recorded = incidents.record(alerts, s)
     reached: list[str] = []
     if recorded.total_new:

@@ -57,7 +57,16 @@ def test_a_replayed_alert_is_recorded_once(engine, postgres_service: Settings) -
 
 def test_a_rerun_of_the_same_events_notifies_nobody(engine, postgres_service: Settings) -> None:
     events = {"smartcar_stream_alerts": [_watcher_event(_alert("speeding", "C0003", 0)), SimpleNamespace(extra={})]}
-    first = respond(events, postgres_service)
+    first = respond(events, settings=postgres_service)
     assert first["alerts"] == 1 and first["new"] == {"speeding": 1} and first["notified"] == ["log"]
-    rerun = respond(events, postgres_service)
+    rerun = respond(events, settings=postgres_service)
     assert rerun["new"] == {} and rerun["repeated"] == 1 and rerun["notified"] == []
+
+
+def test_alerts_stored_after_the_run_was_queued_are_recorded_by_it(engine, postgres_service: Settings) -> None:
+    """The run's own events plus the asset's later ones (the gap Airflow leaves between queueing and run)."""
+    queued, gap = _alert("speeding", "D0004", 0), _alert("speeding", "D0004", 30)
+    events = {"smartcar_stream_alerts": [_watcher_event(queued)]}
+    result = respond(events, [_watcher_event(queued), _watcher_event(gap)], settings=postgres_service)
+    assert result["alerts"] == 3 and result["new"] == {"speeding": 2} and result["repeated"] == 1
+    assert incidents.count(DAY, "speeding", postgres_service) == 2

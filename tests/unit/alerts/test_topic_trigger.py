@@ -51,3 +51,15 @@ def test_the_triggerer_rebuilds_the_same_trigger_from_its_serialization() -> Non
     assert kwargs["rules"] == ["harsh_braking", "speeding"] and kwargs["dlq_topic"] == "dlq"
     # triggers on the same topic share the provider's one consumer, whatever their rules
     assert rebuilt.shared_stream_key() == AlertTopicTrigger(topics=["SmartCar-Alerts"], rules=["x"]).shared_stream_key()
+
+
+def test_a_run_reads_later_events_from_its_first_triggering_one() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from smartcar.alerts.response import first_timestamp
+
+    early, late = datetime(2020, 3, 24, 1, tzinfo=UTC), datetime(2020, 3, 24, 2, tzinfo=UTC)
+    events = {"a": [SimpleNamespace(timestamp=late)], "b": [SimpleNamespace(timestamp=early)]}
+    assert first_timestamp(events) == early
+    assert first_timestamp({}) is None and first_timestamp(None) is None
