@@ -239,7 +239,9 @@ class Settings(BaseSettings):
         Consumer-only properties (``session.timeout.ms``) are added by ``kafka_consumer``: a producer
         given them logs a configuration warning on every start.
         """
-        return {"bootstrap.servers": self.kafka_bootstrap, **extra}
+        # librdkafka's informational lines (level 6, e.g. "Purging 1 unserved events" at every close)
+        # reached users' terminals as noise; notices, warnings and errors still print
+        return {"bootstrap.servers": self.kafka_bootstrap, "log_level": 5, **extra}
 
 
 @functools.cache
