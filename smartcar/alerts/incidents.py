@@ -1,9 +1,10 @@
-"""The incident log: stream alerts that Airflow acted on, kept in the export database.
+"""The incident log: which car broke which rule on which day, as Airflow acted on it, in the export database.
 
 Redis holds an alert for a week and the alert topic for as long as its retention; the incident log is
-the durable record an operations or safety team queries with SQL, next to the exported marts. Rows
-are keyed by the alert id (rule, car, window start), so a replayed alert (the topic is at least
-once, and the triggerer redelivers after a crash) is recorded once: recording is idempotent.
+the durable record an operations or safety team queries with SQL, next to the exported marts. One
+row per rule, car and business day, holding that day's first alert: what a person follows up, where
+the stream's 30-second windows would give thousands of rows a day. Recording is idempotent: a
+replayed alert, a car's later alert of the same day or a re-run adds nothing.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from smartcar.export.migrate import upgrade
 from smartcar.export.schema import alert_incidents
 from smartcar.settings import Settings, get_settings
 
-CHUNK = 500
+Key = tuple[str, str, str]
+"""(rule, car_number, biz_date)"""
 
 
 @dataclass(frozen=True)
 class Recorded:
-    """What one call recorded: new incidents per rule, and alerts already in the log."""
+    """What one call recorded: new incidents per rule and their cars, and alerts whose incident existed."""
 
     new: dict[str, int]
     repeated: int
@@ -35,12 +37,17 @@ class Recorded:
         return sum(self.new.values())
 
 
+def incident_key(alert: Mapping[str, str]) -> Key:
+    return alert["rule"], alert["car_number"], alert["window_start"][:8]
+
+
 def _row(alert: Mapping[str, str], now: dt.datetime) -> dict[str, object]:
+    rule, car, day = incident_key(alert)
     return {
-        "alert_id": alert["id"],
-        "rule": alert["rule"],
-        "car_number": alert["car_number"],
-        "biz_date": alert["window_start"][:8],
+        "rule": rule,
+        "car_number": car,
+        "biz_date": day,
+        "first_alert_id": alert["id"],
         "window_start": alert["window_start"],
         "window_end": alert["window_end"],
         "value": float(alert["value"]),
@@ -48,38 +55,44 @@ def _row(alert: Mapping[str, str], now: dt.datetime) -> dict[str, object]:
     }
 
 
+def _known(conn: sa.Connection, keys: Iterable[Key]) -> set[Key]:
+    """Keys already in the log, looked up per business day (one query a day the batch touches)."""
+    by_day: dict[str, set[Key]] = {}
+    for key in keys:
+        by_day.setdefault(key[2], set()).add(key)
+    t = alert_incidents.c
+    known: set[Key] = set()
+    for day, wanted in by_day.items():
+        rows = conn.execute(sa.select(t.rule, t.car_number, t.biz_date).where(t.biz_date == day))
+        known |= {tuple(r) for r in rows} & wanted  # type: ignore[arg-type]
+    return known
+
+
 def record(alerts: Iterable[Mapping[str, str]], settings: Settings | None = None) -> Recorded:
-    """Insert the alerts not yet in the log (migrating the database first); repeats are counted, not written."""
+    """Insert an incident per (rule, car, day) not yet in the log, from its earliest alert given here."""
     engine = export_engine(settings or get_settings())
     upgrade(engine)
     now = dt.datetime.now(dt.UTC)
-    given = list(alerts)
-    unique = {a["id"]: _row(a, now) for a in given}
-    new: dict[str, int] = {}
-    cars: set[str] = set()
-    ids = list(unique)
+    given = sorted(alerts, key=lambda a: a["window_start"])
+    first: dict[Key, dict[str, object]] = {}
+    for alert in given:
+        first.setdefault(incident_key(alert), _row(alert, now))
     with engine.begin() as conn:
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            known = set(
-                conn.scalars(sa.select(alert_incidents.c.alert_id).where(alert_incidents.c.alert_id.in_(chunk)))
-            )
-            rows = [unique[i] for i in chunk if i not in known]
-            if rows:
-                conn.execute(alert_incidents.insert(), rows)
-            for row in rows:
-                new[str(row["rule"])] = new.get(str(row["rule"]), 0) + 1
-                cars.add(str(row["car_number"]))
-    return Recorded(new=new, repeated=len(given) - sum(new.values()), cars=sorted(cars))
+        known = _known(conn, first)
+        fresh = [row for key, row in first.items() if key not in known]
+        if fresh:
+            conn.execute(alert_incidents.insert(), fresh)
+    new: dict[str, int] = {}
+    for row in fresh:
+        new[str(row["rule"])] = new.get(str(row["rule"]), 0) + 1
+    return Recorded(new=new, repeated=len(given) - len(fresh), cars=sorted({str(r["car_number"]) for r in fresh}))
 
 
-def count(biz_date: str, rule: str | None = None, settings: Settings | None = None) -> int:
-    """Incidents of one business day (and rule)."""
+def cars(biz_date: str, rule: str, settings: Settings | None = None) -> set[str]:
+    """Cars with an incident of ``rule`` on one business day."""
     engine = export_engine(settings or get_settings())
-    query = sa.select(sa.func.count()).select_from(alert_incidents).where(alert_incidents.c.biz_date == biz_date)
-    if rule:
-        query = query.where(alert_incidents.c.rule == rule)
+    t = alert_incidents.c
     with engine.connect() as conn:
         if not sa.inspect(conn).has_table(alert_incidents.name):
-            return 0
-        return conn.execute(query).scalar_one()
+            return set()
+        return set(conn.scalars(sa.select(t.car_number).where(t.biz_date == biz_date, t.rule == rule)))

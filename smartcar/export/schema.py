@@ -52,16 +52,16 @@ item_recommend_info = sa.Table(
 alert_incidents = sa.Table(
     "smartcar_alert_incident",
     metadata,
-    sa.Column("alert_id", sa.String(96), primary_key=True),
-    sa.Column("rule", sa.String(64), nullable=False),
-    sa.Column("car_number", sa.String(16), nullable=False),
-    sa.Column("biz_date", sa.String(8), nullable=False),
+    sa.Column("rule", sa.String(64), primary_key=True),
+    sa.Column("car_number", sa.String(16), primary_key=True),
+    sa.Column("biz_date", sa.String(8), primary_key=True),
+    sa.Column("first_alert_id", sa.String(96), nullable=False),
     sa.Column("window_start", sa.String(14), nullable=False),
     sa.Column("window_end", sa.String(14), nullable=False),
     sa.Column("value", sa.Float(53), nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
 )
-"""Stream alerts the alert-response DAG acted on, one row per alert id (written once, never updated)."""
+"""One row per rule, car and business day the alert-response DAG acted on, with that day's first alert."""
 
 export_runs = sa.Table(
     "smartcar_export_runs",

@@ -115,24 +115,13 @@ def _mart_rows(table: str, column: str) -> int:
     return HiveServer2Hook().get_records(f"SELECT count(*) FROM {table} WHERE {column} = '{DAY}'")[0][0]
 
 
-def _speeding_alert_ids(settings: Settings) -> set[str]:
-    """Speeding alerts of DAY (by window start) that the stream keeps in Redis."""
+def _speeding_cars(settings: Settings) -> set[str]:
+    """Cars with a speeding alert of DAY (by window start) that the stream keeps in Redis."""
     from smartcar.alerts_store import ALERT_PREFIX
     from smartcar.clients import redis_client
 
     keys = redis_client(settings).scan_iter(match=f"{ALERT_PREFIX}speeding:*:{DAY}*", count=1000)
-    return {key.removeprefix(ALERT_PREFIX) for key in keys}
-
-
-def _incident_ids(settings: Settings) -> set[str]:
-    from smartcar.clients import export_engine
-    from smartcar.export.schema import alert_incidents
-
-    with export_engine(settings).connect() as conn:
-        if not sa.inspect(conn).has_table(alert_incidents.name):
-            return set()
-        query = sa.select(alert_incidents.c.alert_id).where(alert_incidents.c.biz_date == DAY)
-        return set(conn.scalars(query))
+    return {key.removeprefix(ALERT_PREFIX).split(":")[1] for key in keys}
 
 
 def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
@@ -170,14 +159,16 @@ def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
         else:
             states = {d: sorted({r["state"] for r in api.runs(d)}) for d in DAGS}
             raise AssertionError(f"no export of {DAY} within {TIMEOUT_S}s; run states: {states}")
-        # every speeding alert of the day became an incident through the triggerer's watcher, once
-        alerts = _speeding_alert_ids(settings)
-        assert alerts, "the simulated day raised no speeding alert"
+        # every car that sped that day became one incident through the triggerer's watcher
+        from smartcar.alerts import incidents
+
+        cars = _speeding_cars(settings)
+        assert cars, "the simulated day raised no speeding alert"
         deadline = time.monotonic() + ALERTS_TIMEOUT_S
-        while _incident_ids(settings) != alerts and time.monotonic() < deadline:
+        while incidents.cars(DAY, "speeding", settings) != cars and time.monotonic() < deadline:
             time.sleep(5)
-        incidents = _incident_ids(settings)
-        assert incidents == alerts, (len(alerts), len(incidents), sorted(alerts ^ incidents)[:5])
+        logged = incidents.cars(DAY, "speeding", settings)
+        assert logged == cars, (len(cars), len(logged), sorted(cars ^ logged)[:5])
         assert not failures and all(r["state"] != "failed" for r in api.runs("smartcar_alert_response"))
     finally:
         for dag_id in DAGS:
@@ -194,6 +185,6 @@ def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
 
     assert HiveServer2Hook().get_records(buylist)[0][0] > 0
     print(
-        f"first day {DAY}: exported {exported}, {len(incidents)} speeding incidents logged,"
+        f"first day {DAY}: exported {exported}, {len(logged)} cars' speeding incidents logged,"
         f" {time.monotonic() - started:.0f}s after unpausing"
     )

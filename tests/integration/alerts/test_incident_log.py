@@ -1,4 +1,4 @@
-"""The incident log in the session's PostgreSQL: recorded once per alert id, notified once."""
+"""The incident log in the session's PostgreSQL: one row per rule, car and day, notified once."""
 
 from __future__ import annotations
 
@@ -40,19 +40,21 @@ def engine(postgres_service: Settings):
     engine.dispose()
 
 
-def test_a_replayed_alert_is_recorded_once(engine, postgres_service: Settings) -> None:
-    first = [_alert("speeding", "A0001", 0), _alert("speeding", "B0002", 0), _alert("harsh_braking", "A0001", 0)]
-    recorded = incidents.record([*first, first[0]], postgres_service)  # the topic is at least once
-    assert recorded.new == {"speeding": 2, "harsh_braking": 1} and recorded.repeated == 1
+def test_one_incident_per_rule_car_and_day_from_its_first_alert(engine, postgres_service: Settings) -> None:
+    late, early = _alert("speeding", "A0001", 30), _alert("speeding", "A0001", 0)
+    given = [late, early, early, _alert("speeding", "B0002", 0), _alert("harsh_braking", "A0001", 0)]
+    recorded = incidents.record(given, postgres_service)  # the topic is at least once; order is not time
+    assert recorded.new == {"speeding": 2, "harsh_braking": 1} and recorded.repeated == 2
     assert recorded.cars == ["A0001", "B0002"]
 
-    again = incidents.record([first[1], _alert("speeding", "A0001", 30)], postgres_service)
-    assert again.new == {"speeding": 1} and again.repeated == 1
+    again = incidents.record([_alert("speeding", "B0002", 30), _alert("speeding", "C0003", 30)], postgres_service)
+    assert again.new == {"speeding": 1} and again.repeated == 1 and again.cars == ["C0003"]
+    t = alert_incidents.c
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(alert_incidents.c.alert_id, alert_incidents.c.value)
-                            .where(alert_incidents.c.biz_date == DAY)).all()  # fmt: skip
-    assert len(rows) == 4 and {v for _, v in rows} == {91.25}
-    assert incidents.count(DAY, "speeding", postgres_service) == 3
+        rows = conn.execute(sa.select(t.rule, t.car_number, t.first_alert_id, t.value).where(t.biz_date == DAY)).all()
+    assert len(rows) == 4 and {v for *_, v in rows} == {91.25}
+    assert ("speeding", "A0001", early["id"], 91.25) in rows  # the day's first window, not the one given first
+    assert incidents.cars(DAY, "speeding", postgres_service) == {"A0001", "B0002", "C0003"}
 
 
 def test_a_rerun_of_the_same_events_notifies_nobody(engine, postgres_service: Settings) -> None:
@@ -65,8 +67,8 @@ def test_a_rerun_of_the_same_events_notifies_nobody(engine, postgres_service: Se
 
 def test_alerts_stored_after_the_run_was_queued_are_recorded_by_it(engine, postgres_service: Settings) -> None:
     """The run's own events plus the asset's later ones (the gap Airflow leaves between queueing and run)."""
-    queued, gap = _alert("speeding", "D0004", 0), _alert("speeding", "D0004", 30)
+    queued, gap = _alert("speeding", "D0004", 0), _alert("speeding", "E0005", 30)
     events = {"smartcar_stream_alerts": [_watcher_event(queued)]}
     result = respond(events, [_watcher_event(queued), _watcher_event(gap)], settings=postgres_service)
     assert result["alerts"] == 3 and result["new"] == {"speeding": 2} and result["repeated"] == 1
-    assert incidents.count(DAY, "speeding", postgres_service) == 2
+    assert incidents.cars(DAY, "speeding", postgres_service) == {"D0004", "E0005"}

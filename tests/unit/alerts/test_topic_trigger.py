@@ -33,6 +33,35 @@ def test_only_alerts_of_the_response_rules_fire() -> None:
     assert [e["car_number"] for e in _events(trigger, values)] == ["A0001", "B0002"]
 
 
+def test_one_event_per_rule_car_and_day_with_its_first_alert() -> None:
+    trigger = AlertTopicTrigger(topics=["SmartCar-Alerts"], rules=["speeding", "harsh_braking"])
+    values = [
+        _alert("speeding", start="20200324010000"),
+        _alert("speeding", start="20200324010030"),  # same car and day: already announced
+        _alert("harsh_braking", start="20200324010030"),  # another rule
+        _alert("speeding", start="20200325000000"),  # the next day
+        _alert("speeding", car="B0002", start="20200324020000"),
+        _alert("speeding", start="20200325000030"),
+    ]
+    fired = [(e["rule"], e["car_number"], e["window_start"]) for e in _events(trigger, values)]
+    assert fired == [
+        ("speeding", "A0001", "20200324010000"),
+        ("harsh_braking", "A0001", "20200324010030"),
+        ("speeding", "A0001", "20200325000000"),
+        ("speeding", "B0002", "20200324020000"),
+    ]
+
+
+def test_memory_is_bounded_to_the_last_days() -> None:
+    from smartcar.alerts.topic_trigger import DAYS_KEPT, FirstPerCarDay
+
+    seen = FirstPerCarDay()
+    days = [f"202003{d:02d}" for d in range(1, 11)]
+    assert all(seen.first(json.loads(_alert("speeding", start=f"{d}000000"))) for d in days)
+    assert len(seen._days) == DAYS_KEPT
+    assert not seen.first(json.loads(_alert("speeding", start=f"{days[-1]}120000")))
+
+
 def test_messages_that_are_no_alert_fire_nothing() -> None:
     """Broken JSON, a tombstone, a record without the alert fields: rejected (dead-lettered in ack mode)."""
     trigger = AlertTopicTrigger(topics=["SmartCar-Alerts"], rules=["speeding"])
