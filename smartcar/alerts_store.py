@@ -59,3 +59,12 @@ def latest_alerts(limit: int = 50, settings: Settings | None = None) -> list[dic
     """The most recent alerts of every rule, newest window first."""
     ids = redis_client(settings).zrevrange(LATEST_INDEX, 0, max(limit, 1) - 1)
     return _records(ids, settings)
+
+
+def latest_alert_day(settings: Settings | None = None) -> str | None:
+    """Business day (yyyyMMdd) of the newest alert window, or ``None`` before the first alert.
+
+    The pages open on it: simulated and replayed days are rarely today's date.
+    """
+    newest = latest_alerts(1, settings)
+    return newest[0]["window_start"][:8] if newest else None

@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 GOOD, BAD = "20200322", "20200323"
-TODAY = dt.datetime.now(dt.UTC).strftime("%Y%m%d")
+ALERT_DAY = "20300101"
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,8 @@ def platform_data(
     assert validate("managed_smartcar_symptom_info", GOOD).status == "passed"
     assert validate("managed_smartcar_status_info", BAD).status == "failed"
     export_date("symptom", GOOD)
-    start = int(dt.datetime.now(dt.UTC).replace(hour=1, minute=0, second=0, microsecond=0).timestamp())
+    # alerts of a day that is not today and newer than any other test's: the page must open on it by itself
+    start = int(dt.datetime(2030, 1, 1, 1, tzinfo=dt.UTC).timestamp())
     alerts = [
         Alert(
             rule="speeding",
@@ -62,9 +63,9 @@ def platform_data(
             time_mode="event",
             value=131.5,
             count=15,
-            last_timestamp=f"{TODAY}0100{i:02d}",
-            redis_key=TODAY,
-            member=f"{car}-{TODAY}0100{i:02d}",
+            last_timestamp=f"{ALERT_DAY}0100{i:02d}",
+            redis_key=ALERT_DAY,
+            member=f"{car}-{ALERT_DAY}0100{i:02d}",
             ttl_seconds=3600,
         )
         for i, car in enumerate(("K0042", "B0007"))
@@ -126,7 +127,7 @@ def test_nav_has_the_platform_pages_inside_the_airflow_ui(page) -> None:
     frame = page.frame_locator("iframe")
     frame.locator("h1").filter(has_text="Speeding cars and alerts").wait_for()
     text = frame.locator("body").inner_text()
-    assert "K0042" in text and "B0007" in text and f"Speeding cars on {TODAY}: 2" in text
+    assert "K0042" in text and "B0007" in text and f"Speeding cars on {ALERT_DAY}: 2" in text
     # the hourly chart: an inline SVG with 24 bars, the 01 h bar holding both alerts
     hourly = frame.locator('svg.chart[aria-label^="speeding windows per hour"]')
     assert hourly.locator("rect.bar").count() == 24
