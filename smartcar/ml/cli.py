@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import typer
 
@@ -13,6 +15,15 @@ app = typer.Typer(
 )
 
 
+def _print_result(job: Callable[[], dict[str, Any]]) -> None:
+    """Run a job and print its result as JSON; a job without data is a one-line error and exit code 1."""
+    try:
+        typer.echo(json.dumps(job(), indent=2, ensure_ascii=False))
+    except (NoTrainingData, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def classify(
     date: str = typer.Option(..., "--date", help="Last biz_date of the training window (yyyyMMdd)."),
@@ -21,11 +32,7 @@ def classify(
     seed: int = typer.Option(42),
 ) -> None:
     """Train and evaluate the status classifier; prints the metrics as JSON."""
-    try:
-        typer.echo(json.dumps(run_classification(date, days, trees, seed), indent=2, ensure_ascii=False))
-    except (NoTrainingData, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    _print_result(lambda: run_classification(date, days, trees, seed))
 
 
 @app.command()
@@ -35,11 +42,7 @@ def cluster(
     seed: int = typer.Option(1),
 ) -> None:
     """Cluster the car master into customer segments; prints the summary as JSON."""
-    try:
-        typer.echo(json.dumps(run_clustering(date, k, seed), indent=2))
-    except (NoTrainingData, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    _print_result(lambda: run_clustering(date, k, seed))
 
 
 @app.command()
@@ -49,8 +52,4 @@ def recommend(
     seed: int = typer.Option(7),
 ) -> None:
     """Top 3 items per car into the recommendation table; prints precision@3 beside the popularity baseline."""
-    try:
-        typer.echo(json.dumps(run_recommendation(month, test_share, seed), indent=2, ensure_ascii=False))
-    except (NoTrainingData, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    _print_result(lambda: run_recommendation(month, test_share, seed))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Producer
 
 from smartcar.ingest.tail import DeliveryError, TailAgent, load_state
 from smartcar.kafka_topics import ensure_topics
+from tests.fixtures.kafka_reading import read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -19,38 +20,16 @@ def _line(i: int, car: str = "A0001") -> str:
     return f"20200322{i // 3600:02d}{i // 60 % 60:02d}{i % 60:02d},{car},1,0,F,N,{i % 250},A01\n"
 
 
-def _read_all(settings, topic: str, expected: int, timeout: float = 30.0) -> list[tuple[bytes, bytes]]:
-    consumer = Consumer(
-        settings.kafka_client_config(
-            **{"group.id": f"t-{uuid.uuid4()}", "auto.offset.reset": "earliest", "enable.auto.commit": False}
-        )
-    )
-    consumer.subscribe([topic])
-    out: list[tuple[bytes, bytes]] = []
-    import time
-
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline and len(out) < expected:
-            msg = consumer.poll(0.5)
-            if msg is None or msg.error():
-                continue
-            out.append((msg.key(), msg.value()))
-        # a little longer, to catch duplicates that should not be there
-        end = time.monotonic() + 2.0
-        while time.monotonic() < end:
-            msg = consumer.poll(0.2)
-            if msg is not None and not msg.error():
-                out.append((msg.key(), msg.value()))
-    finally:
-        consumer.close()
-    return out
+@pytest.fixture
+def topic(kafka_service) -> str:
+    """A fresh one-partition topic: the agent's order is the file's."""
+    name = f"tail-test-{uuid.uuid4().hex[:8]}"
+    ensure_topics({name: 1}, kafka_service)
+    return name
 
 
-def test_restart_resumes_at_committed_offset_without_loss(kafka_service, tmp_path) -> None:
+def test_restart_resumes_at_committed_offset_without_loss(kafka_service, topic, tmp_path) -> None:
     settings = kafka_service
-    topic = f"tail-test-{uuid.uuid4().hex[:8]}"
-    ensure_topics({topic: 1}, settings)
     log = tmp_path / "SmartCarDriverInfo.log"
     state = tmp_path / "tail-state.json"
 
@@ -66,23 +45,21 @@ def test_restart_resumes_at_committed_offset_without_loss(kafka_service, tmp_pat
     assert second.poll().sent == 2
     assert second.poll().sent == 0  # nothing new
 
-    messages = _read_all(settings, topic, expected=5)
+    messages = read_topic(settings, topic, 5, timeout=30)
     assert [k for k, _v in messages] == [b"A0001", b"B0002", b"A0001", b"A0001", b"C0003"]
     assert messages[3][1] == b"20200322000006,A0001,1,0,F,N,6,A01"
     assert all(not v.endswith(b"\n") for _k, v in messages)
 
 
-def test_truncated_file_is_read_from_the_start(kafka_service, tmp_path) -> None:
+def test_truncated_file_is_read_from_the_start(kafka_service, topic, tmp_path) -> None:
     settings = kafka_service
-    topic = f"tail-test-{uuid.uuid4().hex[:8]}"
-    ensure_topics({topic: 1}, settings)
     log = tmp_path / "d.log"
     state = tmp_path / "s.json"
     log.write_text(_line(0) + _line(2) + _line(4))
     TailAgent(log, settings=settings, topic=topic, state_file=state).poll()
     log.write_text(_line(10, "Z0001"))  # the simulator restarted the file (append=false)
     assert TailAgent(log, settings=settings, topic=topic, state_file=state).poll().sent == 1
-    assert [k for k, _v in _read_all(settings, topic, expected=4)] == [b"A0001"] * 3 + [b"Z0001"]
+    assert [k for k, _v in read_topic(settings, topic, 4, timeout=30)] == [b"A0001"] * 3 + [b"Z0001"]
 
 
 def test_failed_delivery_does_not_move_the_offset(tmp_path) -> None:

@@ -129,3 +129,10 @@ def test_clustering_of_the_reference_master(settings: Settings) -> None:
     members = (runs.run_dir("clustering", "20200322", settings) / "members.csv").read_text().splitlines()
     assert members[0] == "car_number,cluster"
     assert len(members) == 2601
+
+
+def test_cli_without_data_is_one_clear_line_and_exit_1(smartcar_cli) -> None:
+    result = smartcar_cli("ml", "recommend", "--month", "199901")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ") and "Traceback" not in result.stderr
+    assert result.stdout == ""

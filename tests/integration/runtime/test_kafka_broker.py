@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
-from confluent_kafka import Consumer
 from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource
 
 from smartcar.kafka_topics import ensure_topics, platform_topics, retention_ms
+from tests.fixtures.kafka_reading import read_topic
 from tests.fixtures.stream_workload import produce
 
 pytestmark = pytest.mark.integration
-
-
-def _consume_all(settings, topic: str, expected: int, timeout: float = 60.0) -> list[bytes]:
-    consumer = Consumer(
-        settings.kafka_client_config(
-            **{
-                "group.id": f"restart-{uuid.uuid4().hex[:8]}",
-                "auto.offset.reset": "earliest",
-                "enable.auto.commit": False,
-            }
-        )
-    )
-    consumer.subscribe([topic])
-    values: list[bytes] = []
-    try:
-        deadline = time.monotonic() + timeout
-        while len(values) < expected and time.monotonic() < deadline:
-            for msg in consumer.consume(1000, timeout=1.0):
-                if msg.error() is None:
-                    values.append(msg.value())
-    finally:
-        consumer.close()
-    return values
 
 
 def test_ten_thousand_events_survive_down_and_up(kafka_service, smartcar_cli) -> None:
@@ -46,7 +22,7 @@ def test_ten_thousand_events_survive_down_and_up(kafka_service, smartcar_cli) ->
     smartcar_cli("down", "--only", "kafka", check=True)
     smartcar_cli("up", "--only", "kafka", check=True, timeout=180)
 
-    values = _consume_all(kafka_service, topic, 10_000)
+    values = [v for _k, v in read_topic(kafka_service, topic, 10_000, settle_s=0)]
     assert sorted(v.decode() for v in values) == sorted(value for _, value in sent)
 
 

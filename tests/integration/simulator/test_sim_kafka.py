@@ -8,37 +8,19 @@ import time
 import uuid
 
 import pytest
-from confluent_kafka import Consumer
 
 from simulator.driving_log import iter_driving_events
 from simulator.incidents import Incidents
 from simulator.sinks import KafkaSink
 from simulator.stream import stream_driving
+from tests.fixtures.kafka_reading import read_topic
 
 pytestmark = pytest.mark.integration
 DATE = "20200322"
 
 
-def consume_all(settings, topic: str, expected: int, timeout: float = 60) -> list[tuple[str, str]]:
-    consumer = Consumer(
-        settings.kafka_client_config(
-            **{"group.id": f"sim-test-{uuid.uuid4().hex}", "auto.offset.reset": "earliest", "enable.auto.commit": False}
-        )
-    )
-    consumer.subscribe([topic])
-    got: list[tuple[str, str]] = []
-    deadline = time.monotonic() + timeout
-    try:
-        while len(got) < expected and time.monotonic() < deadline:
-            for msg in consumer.consume(10_000, timeout=1.0):
-                assert msg.error() is None, msg.error()
-                got.append((msg.key().decode(), msg.value().decode()))
-        # nothing more than expected arrives
-        extra = consumer.consume(1000, timeout=2.0)
-        got.extend((m.key().decode(), m.value().decode()) for m in extra if m.error() is None)
-    finally:
-        consumer.close()
-    return got
+def consume_all(settings, topic: str, expected: int) -> list[tuple[str, str]]:
+    return [(k.decode(), v.decode()) for k, v in read_topic(settings, topic, expected)]  # every record is keyed
 
 
 def per_car(events: list[tuple[str, str]]) -> dict[str, list[str]]:

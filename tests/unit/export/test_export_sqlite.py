@@ -76,28 +76,25 @@ def test_text_mart_and_empty_date(settings: Settings, engine: sa.Engine) -> None
     assert export_date("symptom", "19990101", engine, settings).target_rows == 0
 
 
-def test_bad_text_row_is_a_clear_error_and_keeps_the_old_rows(settings: Settings, engine: sa.Engine) -> None:
+@pytest.mark.parametrize(
+    ("text", "error", "match"),
+    [
+        ("A0001,1.5,normal\n", ValueError, "3 fields"),  # a bad text row: a clear error
+        ("A0001,1,normal,0,normal,5,normal\n" * 2, sa.exc.IntegrityError, None),  # a duplicate key: rolled back
+    ],
+    ids=["bad-text-row", "duplicate-key"],
+)
+def test_a_failed_export_keeps_the_old_rows(
+    settings: Settings, engine: sa.Engine, text: str, error: type[Exception], match: str | None
+) -> None:
     write_sample_day("20200322", settings)
     export_date("symptom", "20200322", engine, settings)
     before = _rows(engine, symptom_info)
     path = table_spec("managed_smartcar_symptom_info").partition_path("20200322", settings)
     for f in path.iterdir():
         f.unlink()
-    (path / "000000_0").write_text("A0001,1.5,normal\n")
-    with pytest.raises(ValueError, match="3 fields"):
-        export_date("symptom", "20200322", engine, settings)
-    assert _rows(engine, symptom_info) == before
-
-
-def test_duplicate_key_in_source_rolls_back(settings: Settings, engine: sa.Engine) -> None:
-    write_sample_day("20200322", settings)
-    export_date("symptom", "20200322", engine, settings)
-    before = _rows(engine, symptom_info)
-    path = table_spec("managed_smartcar_symptom_info").partition_path("20200322", settings)
-    for f in path.iterdir():
-        f.unlink()
-    (path / "000000_0").write_text("A0001,1,normal,0,normal,5,normal\nA0001,1,normal,0,normal,5,normal\n")
-    with pytest.raises(sa.exc.IntegrityError):
+    (path / "000000_0").write_text(text)
+    with pytest.raises(error, match=match):
         export_date("symptom", "20200322", engine, settings)
     assert _rows(engine, symptom_info) == before
 

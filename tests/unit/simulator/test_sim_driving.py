@@ -19,18 +19,14 @@ from simulator.driving_log import (
     iter_driving_lines,
 )
 from simulator.incidents import ForcedSpeeding, Incidents
+from tests.fixtures.line_formats import parse_lines
 
 DATE = "20200322"
 LINE = re.compile(r"^(\d{14}),([A-Z]\d{4}),([0-5]),([0-3]),(F|L[123]|R[123]),([NLR]),(\d{1,3}),([A-F](?:0[1-9]|10))$")
 
 
 def parse(lines: list[str]) -> list[tuple[str, ...]]:
-    rows = []
-    for line in lines:
-        m = LINE.match(line)
-        assert m, line
-        rows.append(m.groups())
-    return rows
+    return parse_lines(LINE, lines)
 
 
 def by_car(rows: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:

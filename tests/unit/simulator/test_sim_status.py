@@ -11,6 +11,7 @@ import pytest
 from simulator.cars import SimulatorError, fleet
 from simulator.incidents import COMPONENTS, ForcedFailure, Incidents
 from simulator.status_log import HEADER, RECORDS_PER_CAR, StatusGenerator, iter_status_lines
+from tests.fixtures.line_formats import parse_lines
 
 DATE = "20200322"
 LINE = re.compile(
@@ -19,12 +20,7 @@ LINE = re.compile(
 
 
 def parse(lines: list[str]) -> list[tuple[str, ...]]:
-    rows = []
-    for line in lines:
-        m = LINE.match(line)
-        assert m, line
-        rows.append(m.groups())
-    return rows
+    return parse_lines(LINE, lines)
 
 
 @pytest.fixture(scope="module")
