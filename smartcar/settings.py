@@ -239,9 +239,7 @@ class Settings(BaseSettings):
         Consumer-only properties (``session.timeout.ms``) are added by ``kafka_consumer``: a producer
         given them logs a configuration warning on every start.
         """
-        # librdkafka's informational lines (level 6, e.g. "Purging 1 unserved events" at every close)
-        # reached users' terminals as noise; notices, warnings and errors still print
-        return {"bootstrap.servers": self.kafka_bootstrap, "log_level": 5, **extra}
+        return {"bootstrap.servers": self.kafka_bootstrap, **extra}
 
 
 @functools.cache
