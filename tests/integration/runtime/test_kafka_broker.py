@@ -22,7 +22,7 @@ def test_ten_thousand_events_survive_down_and_up(kafka_service, smartcar_cli) ->
     smartcar_cli("down", "--only", "kafka", check=True)
     smartcar_cli("up", "--only", "kafka", check=True, timeout=180)
 
-    values = [v for _k, v in read_topic(kafka_service, topic, 10_000, settle_s=0)]
+    values = [m.value() for m in read_topic(kafka_service, topic, 10_000, settle_s=0)]
     assert sorted(v.decode() for v in values) == sorted(value for _, value in sent)
 
 

@@ -20,7 +20,7 @@ DATE = "20200322"
 
 
 def consume_all(settings, topic: str, expected: int) -> list[tuple[str, str]]:
-    return [(k.decode(), v.decode()) for k, v in read_topic(settings, topic, expected)]  # every record is keyed
+    return [(m.key().decode(), m.value().decode()) for m in read_topic(settings, topic, expected)]  # all keyed
 
 
 def per_car(events: list[tuple[str, str]]) -> dict[str, list[str]]:

@@ -7,7 +7,6 @@ import os
 import shutil
 
 import pytest
-from confluent_kafka import Consumer
 
 from smartcar import alerts_store
 from smartcar.clients import hbase_connection, redis_client
@@ -16,6 +15,7 @@ from smartcar.settings import REPO_ROOT
 from smartcar.stream_health import read_health
 from streaming.events import parse_line
 from streaming.sinks.hbase_sink import count_rows
+from tests.fixtures.kafka_reading import read_topic
 from tests.fixtures.stream_workload import produce, scripted_lines
 
 pytestmark = pytest.mark.integration
@@ -91,12 +91,15 @@ def test_scripted_stream_end_to_end(stream_settings, run_processor, wait_for):
         "unknown_code:steer_angle": 1,
         "header_line": 1,
     }
-    got = _read_topic(s, s.kafka_dead_letter_topic, 5, wait_for)
+    got = read_topic(s, s.kafka_dead_letter_topic, 5, timeout=30, settle_s=1.0)
     assert sorted(m.value().decode() for m in got) == sorted(BAD_LINES)
     assert all(dict(m.headers())["reason"] for m in got)
 
     # the same alerts on the alert topic, as JSON keyed by car, for subscribers
-    published = [json.loads(m.value()) for m in _read_topic(s, s.kafka_alert_topic, proc.counters.alerts, wait_for)]
+    published = [
+        json.loads(m.value())
+        for m in read_topic(s, s.kafka_alert_topic, proc.counters.alerts, timeout=30, settle_s=1.0)
+    ]
     assert len(published) == proc.counters.alerts
     assert sorted(a["member"] for a in published if a["rule"] == "speeding") == [
         "P0001-20200401000058",
@@ -108,22 +111,6 @@ def test_scripted_stream_end_to_end(stream_settings, run_processor, wait_for):
     health = read_health(s)
     assert health["processed"] == len(pairs) and health["dead_letters"] == len(BAD_LINES)
     assert health["last_heartbeat"] is not None
-
-
-def _read_topic(s, topic: str, expected: int, wait_for) -> list:
-    consumer = Consumer(s.kafka_client_config(**{"group.id": f"{topic}-reader", "auto.offset.reset": "earliest"}))
-    consumer.subscribe([topic])
-    got: list = []
-    try:
-        wait_for(
-            lambda: got.extend(m for m in consumer.consume(100, 0.5) if not m.error()) or len(got) >= expected,
-            30,
-            topic,
-        )
-        got.extend(m for m in consumer.consume(100, 1.0) if not m.error())  # nothing beyond the expected
-    finally:
-        consumer.close()
-    return got
 
 
 def test_rule_change_80_to_100_applies_from_next_window(stream_settings, run_processor, wait_for, tmp_path):
