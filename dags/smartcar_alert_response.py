@@ -4,8 +4,9 @@
 Event-driven (Airflow 3 `AssetWatcher`): the triggerer watches the alert topic with the Kafka
 provider's shared-stream trigger (`smartcar.alerts.topic_trigger`), and the first alert of each
 car and day, for the rules named in `SMARTCAR_ALERT_RESPONSE_RULES` (default `speeding`), becomes an
-event of the asset `smartcar_stream_alerts` (one per car and day, not one per 30-second window). Alerts that arrive while a run is going are collected into the next run,
-so a burst of alerts makes a few runs, not one per alert. A run also takes the asset's events stored
+event of the asset `smartcar_stream_alerts` (one per car and day, not one per 30-second window).
+Alerts that arrive while a run is going are collected into the next run, so a burst of alerts makes
+a few runs, not one per alert. A run also takes the asset's events stored
 since its first triggering one (`inlet_events`): Airflow would otherwise leave an alert that lands
 between a run's queueing and its creation for the next alert to pick up (`smartcar/alerts/response.py`).
 

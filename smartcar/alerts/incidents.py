@@ -10,6 +10,7 @@ replayed alert, a car's later alert of the same day or a re-run adds nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -76,15 +77,15 @@ def record(alerts: Iterable[Mapping[str, str]], settings: Settings | None = None
     given = sorted(alerts, key=lambda a: a["window_start"])
     first: dict[Key, dict[str, object]] = {}
     for alert in given:
-        first.setdefault(incident_key(alert), _row(alert, now))
+        key = incident_key(alert)
+        if key not in first:
+            first[key] = _row(alert, now)
     with engine.begin() as conn:
         known = _known(conn, first)
         fresh = [row for key, row in first.items() if key not in known]
         if fresh:
             conn.execute(alert_incidents.insert(), fresh)
-    new: dict[str, int] = {}
-    for row in fresh:
-        new[str(row["rule"])] = new.get(str(row["rule"]), 0) + 1
+    new = dict(Counter(str(row["rule"]) for row in fresh))
     return Recorded(new=new, repeated=len(given) - len(fresh), cars=sorted({str(r["car_number"]) for r in fresh}))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from smartcar.alerts import incidents
 from smartcar.notifications import deliver
 from smartcar.settings import Settings, get_settings
+from smartcar.warehouse.run_dates import event_payload
 
 CARS_NAMED = 20
 """Cars listed by name in one notification; the rest are counted."""
@@ -33,9 +34,8 @@ def triggering_alerts(events: Mapping[Any, Iterable[Any]] | None) -> list[dict[s
     alerts = []
     for asset_events in (events or {}).values():
         for event in asset_events:
-            extra = getattr(event, "extra", None) or {}
-            payload = extra.get("payload") if extra.get("from_trigger") else None
-            if isinstance(payload, Mapping) and "id" in payload:
+            payload = event_payload(event)
+            if "id" in payload:
                 alerts.append(dict(payload))
     return alerts
 

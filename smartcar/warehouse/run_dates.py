@@ -35,7 +35,7 @@ def _valid(dates: Iterable[str], width: int) -> list[str]:
     return out
 
 
-def _extra(event: Any) -> Mapping[str, Any]:
+def event_payload(event: Any) -> Mapping[str, Any]:
     """An event's ``extra``; for events fired by an asset watcher, the trigger's payload inside it."""
     extra = getattr(event, "extra", None) or {}
     if extra.get("from_trigger") and isinstance(extra.get("payload"), Mapping):
@@ -48,7 +48,7 @@ def event_dates(events: Mapping[Any, Iterable[Any]] | None, key: str) -> list[st
     found: list[str] = []
     for asset_events in (events or {}).values():
         for event in asset_events:
-            found += _as_list(_extra(event).get(key))
+            found += _as_list(event_payload(event).get(key))
     return found
 
 
@@ -78,5 +78,5 @@ def upstream_ready(events: Iterable[Any], event_key: str, dates: Iterable[str]) 
     """Whether the upstream asset's recent events cover every date in ``dates``."""
     covered: set[str] = set()
     for event in events:
-        covered.update(_as_list(_extra(event).get(event_key)))
+        covered.update(_as_list(event_payload(event).get(event_key)))
     return set(dates) <= covered
