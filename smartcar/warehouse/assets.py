@@ -31,6 +31,7 @@ DRIVE_EVENTS = Asset(
 """Driving events of a business day are in HBase ``DriverCarInfo`` and the day has gone quiet.
 
 Events come from the triggerer (no task produces them): ``extra["payload"]["biz_dates"]``."""
+_settings = get_settings()
 STREAM_ALERTS = Asset(
     name="smartcar_stream_alerts",
     uri="smartcar://kafka/alerts",
@@ -39,14 +40,14 @@ STREAM_ALERTS = Asset(
         AssetWatcher(
             name="alert_topic",
             trigger=AlertTopicTrigger(
-                topics=[get_settings().kafka_alert_topic],
-                rules=get_settings().alert_response_rule_names,
-                dlq_topic=get_settings().kafka_dead_letter_topic,
+                topics=[_settings.kafka_alert_topic],
+                rules=_settings.alert_response_rule_names,
+                dlq_topic=_settings.kafka_dead_letter_topic,
             ),
         )
     ],
 )
-"""Alerts of the rules in ``SMARTCAR_ALERT_RESPONSE_RULES`` on the alert topic, one event each.
+"""Alerts of the rules in ``SMARTCAR_ALERT_RESPONSE_RULES`` on the alert topic, one event per rule, car and day.
 
 Events come from the triggerer: ``extra["payload"]`` is the alert record (``id``, ``rule``, ``car_number``...)."""
 DRIVE_INFO_2 = Asset(name="smartcar_drive_info_2", uri="smartcar://warehouse/smartcar_drive_info_2", group="smartcar")
