@@ -29,6 +29,18 @@ def _persistent_secret(path: Path, factory) -> str:
     return value
 
 
+def metadata_db_url(settings: Settings) -> str:
+    """Airflow's metadata database: ``SMARTCAR_AIRFLOW_DB_URL``, else database and user ``airflow`` on the
+    export database's PostgreSQL with a password generated once (the postgres service creates both)."""
+    if settings.airflow_db_url:
+        return settings.airflow_db_url
+    host, port = settings.export_db_host_port
+    password = _persistent_secret(
+        airflow_home(settings) / "secrets" / "metadata_db_password", lambda: secrets.token_urlsafe(24)
+    )
+    return f"postgresql+psycopg2://airflow:{password}@{host}:{port}/airflow"
+
+
 def _fernet_key() -> str:
     from cryptography.fernet import Fernet
 
@@ -52,7 +64,10 @@ def airflow_env(settings: Settings | None = None, executor: str = "LocalExecutor
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{s.airflow_admin_user}:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json"),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{s.airflow_url}/execution/",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_db_url(s),
+        # four components plus task processes share the PostgreSQL server's connection limit
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_SIZE": "3",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_MAX_OVERFLOW": "7",
         "AIRFLOW__API__HOST": s.airflow_host,
         "AIRFLOW__API__PORT": str(s.airflow_port),
         "AIRFLOW__API__BASE_URL": s.airflow_url,

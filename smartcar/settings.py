@@ -134,6 +134,10 @@ class Settings(BaseSettings):
     airflow_host: str = "127.0.0.1"
     airflow_port: int = 8080
     airflow_admin_user: str = "admin"
+    airflow_db_url: str = ""
+    """Airflow's metadata database (SQLAlchemy URL). Default: database ``airflow`` with its own user and a
+    generated password in the platform's PostgreSQL (the export database's server), not SQLite, which
+    Airflow keeps for development and which four components and their tasks write at once."""
 
     # --- files ----------------------------------------------------------------------------------
     spool_dir: Path | None = None

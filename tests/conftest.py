@@ -136,7 +136,7 @@ def airflow_service():
 
 
 @pytest.fixture(scope="session")
-def airflow_home() -> Iterator[object]:
+def airflow_home(postgres_service) -> Iterator[object]:
     """An initialised Airflow metadata DB (for ``dag.test()``), without starting Airflow's servers."""
     from smartcar.runtime.services.airflow import migrate_metadata_db
     from smartcar.settings import get_settings

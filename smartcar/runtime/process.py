@@ -1,8 +1,10 @@
-"""Start and stop background processes that outlive the command that started them.
+"""Start background processes that outlive the command that started them, and stop them for sure.
 
 Hand-written rather than supervisord/honcho: ``smartcar up`` must return while services keep
-running, record exactly what it started (pid plus process start time, so a recycled pid is never
-killed), and stop only those processes. psutil (an Airflow dependency) does the process checks.
+running, and ``smartcar down`` must stop exactly the platform's processes, whole trees, even when
+the run records are stale or gone. Who is ours is :mod:`smartcar.runtime.identity`'s job; this
+module spawns with the marker, keeps the run records (pid + start ticks, never a wall-clock time)
+and stops with escalation, reporting what survived.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from pathlib import Path
 import psutil
 
 from smartcar.fileio import atomic_write_text
+from smartcar.runtime.identity import RecordedProcess, boot_id, marker_env, start_ticks
 
 
 @dataclass(frozen=True)
 class ProcessSpec:
-    """One OS process of a service (Airflow has four, the others one)."""
+    """One OS process of a service (Airflow has four, HBase two, the others one)."""
 
     name: str
     argv: list[str]
@@ -33,27 +36,30 @@ class ProcessSpec:
     """Run as this user (PostgreSQL refuses to run as root)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunningProcess:
+    """The run record of one started process."""
+
     name: str
     pid: int
-    create_time: float
+    start_ticks: int
+    boot_id: str
     log: str
-
-    def alive(self) -> bool:
-        try:
-            proc = psutil.Process(self.pid)
-            return abs(proc.create_time() - self.create_time) < 1.0 and proc.status() != psutil.STATUS_ZOMBIE
-        except psutil.Error:
-            return False
+    started_at: str = ""
+    """Wall-clock start, for people reading the record; identity never uses it (the clock steps)."""
 
 
-def spawn(spec: ProcessSpec, log_path: Path) -> RunningProcess:
-    """Start ``spec`` in its own session, appending stdout and stderr to ``log_path``."""
+def spawn(spec: ProcessSpec, log_path: Path, *, home: Path, service: str) -> RunningProcess:
+    """Start ``spec`` in its own session, marked as ``service`` of ``home``, logging to ``log_path``.
+
+    ``SPT_NOENV=1`` stops py-setproctitle (Airflow's api-server and executor workers) from writing
+    the process title over the environment, where the marker lives.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **spec.env}
+    env = {**os.environ, **spec.env, "SPT_NOENV": "1", **marker_env(home, service)}
+    started_at = time.strftime("%Y-%m-%d %H:%M:%S")
     with open(log_path, "ab") as log:
-        log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting {' '.join(spec.argv)}\n".encode())
+        log.write(f"\n--- {started_at} starting {' '.join(spec.argv)}\n".encode())
         log.flush()
         proc = subprocess.Popen(
             spec.argv,
@@ -66,52 +72,68 @@ def spawn(spec: ProcessSpec, log_path: Path) -> RunningProcess:
             user=spec.user,
             close_fds=True,
         )
-    return RunningProcess(spec.name, proc.pid, psutil.Process(proc.pid).create_time(), str(log_path))
+    ticks = start_ticks(proc.pid)
+    return RunningProcess(spec.name, proc.pid, ticks if ticks is not None else -1, boot_id(), str(log_path), started_at)
 
 
-def terminate(*procs: RunningProcess, timeout: float = 20.0) -> None:
-    """SIGTERM the processes and their children together, then SIGKILL what is left after ``timeout``.
+def is_running(record: RunningProcess) -> bool:
+    """The recorded process itself still runs (same boot, pid and start ticks; not a zombie)."""
+    if record.boot_id != boot_id() or start_ticks(record.pid) != record.start_ticks:
+        return False
+    try:
+        return psutil.Process(record.pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def stop(
+    procs: list[psutil.Process],
+    roots: list[psutil.Process],
+    *,
+    stop_signal: int = signal.SIGTERM,
+    signal_children: bool = True,
+    timeout: float = 20.0,
+    kill_timeout: float = 5.0,
+) -> tuple[int, list[psutil.Process]]:
+    """Stop a service's processes: ``stop_signal`` to the roots (and the other processes unless the
+    roots stop their own children, as PostgreSQL's postmaster does), SIGKILL to whatever is left
+    after ``timeout``. Returns how many needed SIGKILL and the processes alive after that (normally none).
 
     Signalled together, not one by one, so stopping Airflow's four components costs the slowest
     one's shutdown rather than the sum.
     """
-    targets: list[psutil.Process] = []
-    for proc in procs:
-        if not proc.alive():
-            continue
-        try:
-            root = psutil.Process(proc.pid)
-            targets += [root, *root.children(recursive=True)]
-        except psutil.Error:
-            continue
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
-        for p in targets:
-            with contextlib.suppress(psutil.Error):
-                p.send_signal(sig)
-        _, targets = psutil.wait_procs(targets, timeout=wait)
-        if not targets:
-            return
+    for proc in procs if signal_children else roots:
+        with contextlib.suppress(psutil.Error):
+            proc.send_signal(stop_signal)
+    _, alive = psutil.wait_procs(procs, timeout=timeout)
+    if not alive:
+        return 0, []
+    # a child started during the grace period (a task process) is part of the tree too
+    extra: list[psutil.Process] = []
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            extra += proc.children(recursive=True)
+    targets = list({p.pid: p for p in [*alive, *extra]}.values())
+    for proc in targets:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    _, survivors = psutil.wait_procs(targets, timeout=kill_timeout)
+    return len(targets) - len(survivors), survivors
 
 
-def tree_rss(proc: RunningProcess) -> int:
-    """Memory of a process and all its descendants, in bytes.
+def tree_rss(procs: list[psutil.Process]) -> int:
+    """Memory of the processes, in bytes.
 
     Proportional set size where the kernel reports it: Airflow's LocalExecutor forks workers that
     share most pages with their parent, and plain RSS would count those pages once per worker.
     """
-    if not proc.alive():
-        return 0
     total = 0
-    try:
-        root = psutil.Process(proc.pid)
-        for p in [root, *root.children(recursive=True)]:
-            with contextlib.suppress(psutil.Error):
-                try:
-                    total += p.memory_full_info().pss
-                except (AttributeError, psutil.AccessDenied):
-                    total += p.memory_info().rss
-    except psutil.Error:
-        return 0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            try:
+                total += p.memory_full_info().pss
+            except (AttributeError, psutil.AccessDenied):
+                total += p.memory_info().rss
     return total
 
 
@@ -124,12 +146,32 @@ def tail(path: str | Path, lines: int = 25) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
 
 
-def save_state(path: Path, procs: list[RunningProcess]) -> None:
+def save_records(path: Path, procs: list[RunningProcess]) -> None:
     atomic_write_text(path, json.dumps([asdict(p) for p in procs], indent=2))
 
 
-def load_state(path: Path) -> list[RunningProcess]:
+def load_records(path: Path) -> list[RunningProcess]:
+    """The run records of one service; a record without start ticks and boot id (written before
+    they were kept) is ignored rather than trusted on its pid alone."""
     try:
-        return [RunningProcess(**item) for item in json.loads(path.read_text())]
-    except (OSError, ValueError, TypeError):
+        items = json.loads(path.read_text())
+    except (OSError, ValueError):
         return []
+    records = []
+    for item in items if isinstance(items, list) else []:
+        with contextlib.suppress(TypeError, KeyError):
+            records.append(
+                RunningProcess(
+                    name=item["name"],
+                    pid=int(item["pid"]),
+                    start_ticks=int(item["start_ticks"]),
+                    boot_id=item["boot_id"],
+                    log=item.get("log", ""),
+                    started_at=item.get("started_at", ""),
+                )
+            )
+    return records
+
+
+def as_recorded(service: str, records: list[RunningProcess]) -> list[RecordedProcess]:
+    return [RecordedProcess(service, r.pid, r.start_ticks, r.boot_id) for r in records]

@@ -1,22 +1,31 @@
 """Bring the embedded services up in order, report them, and take them down in reverse.
 
-State lives under ``<home>/run/<service>.json`` (pids and start times) and logs under
-``<home>/logs``; a service whose recorded processes are alive and healthy is left alone, so
-``up`` is safe to run twice. A failed start stops everything this call started.
+Run records live under ``<home>/run/<service>.json`` (pid and start ticks) and logs under
+``<home>/logs``. Which processes are the platform's is :mod:`smartcar.runtime.identity`'s answer
+(the marker in their environment, or a record whose pid and start ticks still match, and their
+descendants), so a wall-clock step or lost records disown nothing: ``up`` adopts a healthy service
+it finds running and says so, ``down`` stops every process of the home, whole trees, waits for
+their ports to close and names what it could not stop. A failed or interrupted start stops
+everything of that service, then what the same call started before it.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from smartcar.runtime import process
+import psutil
+
+from smartcar.runtime import identity, process
 from smartcar.runtime.health import port_open, wait_for
 from smartcar.runtime.services import SERVICES, Service
 from smartcar.runtime.services.base import ServiceError
 from smartcar.settings import SERVICE_NAMES, Settings, get_settings
+
+PORT_CLOSE_TIMEOUT_S = 15.0
 
 
 class RuntimeError_(Exception):
@@ -31,6 +40,7 @@ class ServiceStatus:
     healthy: bool
     managed: bool
     pids: list[int]
+    """The processes ``up`` started (their children are counted in the memory, not listed)."""
     rss_bytes: int = 0  # proportional set size where available (see process.tree_rss)
     """Resident memory of the service's processes and their children (0 when not ours)."""
 
@@ -44,6 +54,30 @@ class ServiceStatus:
             "pids": self.pids,
             "memory_mb": round(self.rss_bytes / 2**20, 1),
         }
+
+
+@dataclass
+class StopResult:
+    name: str
+    stopped: int = 0
+    killed: int = 0
+    """Of ``stopped``, how many needed SIGKILL."""
+    survivors: list[str] = field(default_factory=list)
+    open_ports: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.survivors and not self.open_ports
+
+    def sentence(self) -> str:
+        if not self.ok:
+            parts = [f"{s} still running" for s in self.survivors] + [f"port {p} still open" for p in self.open_ports]
+            return f"{self.name}: could not be stopped: {'; '.join(parts)}"
+        if not self.stopped:
+            return f"{self.name}: not running"
+        noun = "process" if self.stopped == 1 else "processes"
+        forced = f", {self.killed} after SIGKILL" if self.killed else ""
+        return f"{self.name}: stopped ({self.stopped} {noun}{forced})"
 
 
 def _state_file(settings: Settings, name: str) -> Path:
@@ -64,6 +98,13 @@ def resolve(names: list[str] | None) -> list[str]:
     return [n for n in SERVICE_NAMES if n in names]
 
 
+def _with_requirements(names: list[str], settings: Settings) -> list[str]:
+    wanted = set(names)
+    for name in names:
+        wanted |= {r for r in SERVICES[name].requires if settings.is_managed(r)}
+    return [n for n in SERVICE_NAMES if n in wanted]
+
+
 def check_home(settings: Settings) -> None:
     home = settings.home
     try:
@@ -74,15 +115,81 @@ def check_home(settings: Settings) -> None:
         raise RuntimeError_(f"SMARTCAR_HOME {home} is not readable and writable by this user")
 
 
-def _running(settings: Settings, name: str) -> list[process.RunningProcess]:
-    return [p for p in process.load_state(_state_file(settings, name)) if p.alive()]
+def _owned(settings: Settings) -> dict[str, list[identity.OwnedProcess]]:
+    """Every live process of the home, by service (records of every service are consulted)."""
+    records = [
+        rec
+        for name in SERVICE_NAMES
+        for rec in process.as_recorded(name, process.load_records(_state_file(settings, name)))
+    ]
+    by_service: dict[str, list[identity.OwnedProcess]] = defaultdict(list)
+    for owned in identity.owned_processes(settings.home, records):
+        by_service[owned.service].append(owned)
+    return by_service
 
 
-def _start_one(settings: Settings, service: Service) -> list[process.RunningProcess]:
+def _adopt(settings: Settings, name: str, owned: list[identity.OwnedProcess]) -> None:
+    """Rewrite a service's run record from the processes found (records lost or stale)."""
+    recorded = {r.pid for r in process.load_records(_state_file(settings, name)) if process.is_running(r)}
+    roots = [o for o in owned if o.root]
+    if {o.pid for o in roots} == recorded:
+        return
+    records = []
+    for o in roots:
+        ticks = identity.start_ticks(o.pid)
+        if ticks is None:
+            continue
+        try:
+            proc_name = o.process.name()
+        except psutil.Error:
+            continue
+        records.append(process.RunningProcess(proc_name, o.pid, ticks, identity.boot_id(), "", "adopted"))
+    process.save_records(_state_file(settings, name), records)
+
+
+def _listening(owned: list[identity.OwnedProcess]) -> set[tuple[str, int]]:
+    return identity.listening_ports([o.process for o in owned])
+
+
+def _stop_service(settings: Settings, service: Service, owned: list[identity.OwnedProcess] | None = None) -> StopResult:
+    """Stop every process of ``service`` in the home, wait for its ports to close, report the truth."""
+    result = StopResult(service.name)
+    if owned is None:
+        owned = _owned(settings).get(service.name, [])
+    ports = _listening(owned)
+    for _ in range(3):  # a process born during the stop (a task starting) is caught by the next round
+        if not owned:
+            break
+        killed, survivors = process.stop(
+            [o.process for o in owned],
+            [o.process for o in owned if o.root],
+            stop_signal=service.stop_signal,
+            signal_children=service.signal_children,
+            timeout=service.stop_timeout,
+        )
+        result.stopped += len(owned) - len(survivors)
+        result.killed += killed
+        owned = _owned(settings).get(service.name, [])
+        ports |= _listening(owned)
+    result.survivors = [identity.describe(o.process) for o in owned]
+    deadline = time.monotonic() + PORT_CLOSE_TIMEOUT_S
+    still_open = ports
+    while still_open and time.monotonic() < deadline:
+        still_open = {(host, port) for host, port in still_open if port_open(host, port)}
+        if still_open:
+            time.sleep(0.2)
+    result.open_ports = [f"{host}:{port}" for host, port in sorted(still_open)]
+    if result.ok:
+        _state_file(settings, service.name).unlink(missing_ok=True)
+    return result
+
+
+def _start_one(settings: Settings, service: Service) -> None:
     host, port = service.endpoint(settings)
     if port_open(host, port):
         raise RuntimeError_(
-            f"{service.name}: port {host}:{port} is already in use by a process the platform did not start"
+            f"{service.name}: {identity.port_in_use(host, port)}, which is not this platform's"
+            f" (SMARTCAR_HOME={settings.home}); stop it or give the platform another port"
         )
     try:
         service.prepare(settings)
@@ -90,35 +197,42 @@ def _start_one(settings: Settings, service: Service) -> list[process.RunningProc
     except ServiceError as exc:
         raise RuntimeError_(f"{service.name}: {exc}") from exc
     started: list[process.RunningProcess] = []
-    for spec in specs:
-        started.append(process.spawn(spec, _log_file(settings, spec.name)))
-    process.save_state(_state_file(settings, service.name), started)
+    reason = ""
+    try:
+        for spec in specs:
+            started.append(
+                process.spawn(spec, _log_file(settings, spec.name), home=settings.home, service=service.name)
+            )
+            process.save_records(_state_file(settings, service.name), started)
 
-    def all_alive() -> bool:
-        return all(p.alive() for p in started)
-
-    ok = wait_for(lambda: service.healthy(settings), timeout=service.start_timeout, alive=all_alive)
-    if ok:
-        try:
-            service.after_start(settings)
-        except Exception as exc:
-            ok = False
-            reason = f"seeding failed: {exc}"
-    else:
-        dead = [p for p in started if not p.alive()]
-        reason = f"{dead[0].name} exited" if dead else f"not healthy after {service.start_timeout:.0f}s"
+        ok = wait_for(
+            lambda: service.healthy(settings),
+            timeout=service.start_timeout,
+            alive=lambda: all(process.is_running(p) for p in started),
+        )
+        if ok:
+            try:
+                service.after_start(settings)
+            except Exception as exc:
+                ok = False
+                reason = f"seeding failed: {exc}"
+        else:
+            dead = [p for p in started if not process.is_running(p)]
+            reason = f"{dead[0].name} exited" if dead else f"not healthy after {service.start_timeout:.0f}s"
+    except BaseException:
+        _stop_service(settings, service)
+        raise
     if not ok:
         logs = "\n".join(f"--- last lines of {p.log}\n{process.tail(p.log)}" for p in started)
-        process.terminate(*started)
-        _state_file(settings, service.name).unlink(missing_ok=True)
-        raise RuntimeError_(f"{service.name} failed to start ({reason}).\n{logs}")
-    return started
+        stopped = _stop_service(settings, service)
+        left = "" if stopped.ok else f"\n{stopped.sentence()}"
+        raise RuntimeError_(f"{service.name} failed to start ({reason}).{left}\n{logs}")
 
 
 def up(names: list[str] | None = None, settings: Settings | None = None, echo=print) -> list[ServiceStatus]:
-    """Start every managed service in ``names`` (default: all) that is not already running."""
+    """Start every managed service in ``names`` (default: all, plus what they require) that is not running."""
     s = settings or get_settings()
-    wanted = resolve(names)
+    wanted = _with_requirements(resolve(names), s)
     check_home(s)
     started_now: list[str] = []
     try:
@@ -127,11 +241,17 @@ def up(names: list[str] | None = None, settings: Settings | None = None, echo=pr
             if not s.is_managed(name):
                 echo(f"{name}: external ({':'.join(map(str, service.endpoint(s)))}), not started")
                 continue
-            if _running(s, name) and service.healthy(s):
-                echo(f"{name}: already running")
+            owned = _owned(s).get(name, [])
+            if owned and service.healthy(s):
+                _adopt(s, name, owned)
+                echo(f"{name}: already running (pid {', '.join(str(o.pid) for o in owned if o.root)})")
                 continue
-            # stale state (crashed service): stop leftovers before starting afresh
-            process.terminate(*_running(s, name))
+            if owned:
+                # a crashed or half-started service of this home: stop its leftovers, start afresh
+                echo(f"{name}: stopping {len(owned)} leftover process(es) of an unhealthy start")
+                leftovers = _stop_service(s, service, owned)
+                if not leftovers.ok:
+                    raise RuntimeError_(leftovers.sentence())
             echo(f"{name}: starting...")
             began = time.monotonic()
             _start_one(s, service)
@@ -139,33 +259,36 @@ def up(names: list[str] | None = None, settings: Settings | None = None, echo=pr
             echo(f"{name}: healthy in {time.monotonic() - began:.1f}s")
     except BaseException:
         for name in reversed(started_now):
-            _stop_service(s, name)
+            _stop_service(s, SERVICES[name])
         raise
+    if not started_now:
+        echo("nothing to start: every service asked for is already running")
     return status(s)
 
 
-def _stop_service(settings: Settings, name: str) -> bool:
-    procs = process.load_state(_state_file(settings, name))
-    process.terminate(*procs)
-    _state_file(settings, name).unlink(missing_ok=True)
-    return bool(procs)
-
-
-def down(names: list[str] | None = None, settings: Settings | None = None, echo=print) -> None:
-    """Stop, in reverse start order, exactly the processes ``up`` recorded."""
+def down(names: list[str] | None = None, settings: Settings | None = None, echo=print) -> list[StopResult]:
+    """Stop, in reverse start order, every process of the home's services; raise naming any that survived."""
     s = settings or get_settings()
+    results = []
     for name in reversed(resolve(names)):
-        if _stop_service(s, name):
-            echo(f"{name}: stopped")
+        result = _stop_service(s, SERVICES[name])
+        results.append(result)
+        if result.stopped or not result.ok or s.is_managed(name):
+            echo(result.sentence())
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise RuntimeError_("; ".join(r.sentence() for r in failed))
+    return results
 
 
 def status(settings: Settings | None = None) -> list[ServiceStatus]:
     s = settings or get_settings()
+    owned = _owned(s)
     result = []
     for name in SERVICE_NAMES:
         service = SERVICES[name]
         host, port = service.endpoint(s)
-        running = _running(s, name)
+        procs = owned.get(name, [])
         result.append(
             ServiceStatus(
                 name=name,
@@ -173,8 +296,8 @@ def status(settings: Settings | None = None) -> list[ServiceStatus]:
                 port=port,
                 healthy=service.healthy(s),
                 managed=s.is_managed(name),
-                pids=[p.pid for p in running],
-                rss_bytes=sum(process.tree_rss(p) for p in running),
+                pids=[o.pid for o in procs if o.root],
+                rss_bytes=process.tree_rss([o.process for o in procs]),
             )
         )
     return result

@@ -1,9 +1,11 @@
 """Airflow 3 as four processes: api-server, scheduler, dag-processor and triggerer.
 
 Not ``airflow standalone``: it binds log servers on 0.0.0.0 and opens an admin UI. We run the
-components ourselves with LocalExecutor on a SQLite metadata DB under the state directory, the
-log servers off, and Airflow's simple auth manager, whose generated admin password is printed
-once by ``smartcar up`` (the UI always asks for a login).
+components ourselves with LocalExecutor, the metadata in the platform's PostgreSQL (its own
+database and user, see ``smartcar.airflow_env.metadata_db_url``), the log servers off, and
+Airflow's simple auth manager, whose generated admin password is printed once by ``smartcar up``
+(the UI always asks for a login). SQLite, Airflow's development default, answered the e2e test's
+REST calls with HTTP 500 while the scheduler, triggerer and tasks wrote at once.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def admin_password(settings: Settings) -> str | None:
 class AirflowService(Service):
     name = "airflow"
     start_timeout = 180.0
+    requires = ("postgres",)
 
     def state_dir(self, settings: Settings) -> Path:
         return airflow_home(settings)

@@ -1,7 +1,8 @@
-"""What every embedded service tells the supervisor: how to prepare, start, probe and seed it."""
+"""What every embedded service tells the supervisor: how to prepare, start, probe, seed and stop it."""
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 from smartcar.runtime.health import port_open
@@ -16,6 +17,14 @@ class ServiceError(Exception):
 class Service:
     name: str = ""
     start_timeout: float = 30.0
+    stop_timeout: float = 20.0
+    """Seconds between the stop signal and SIGKILL."""
+    stop_signal: int = signal.SIGTERM
+    signal_children: bool = True
+    """Send the stop signal to every process of the service, not only to the ones ``up`` started
+    (False where the started process stops its own children, as PostgreSQL's postmaster does)."""
+    requires: tuple[str, ...] = ()
+    """Services this one cannot start without (started first by ``up`` when they are managed)."""
 
     def endpoint(self, settings: Settings) -> tuple[str, int]:
         return settings.endpoint(self.name)

@@ -28,6 +28,7 @@ from pathlib import Path
 from smartcar.clients import hbase_connection
 from smartcar.driving_table import ensure_table
 from smartcar.runtime.health import port_open
+from smartcar.runtime.identity import port_in_use
 from smartcar.runtime.jvm import JAVA17_OPENS, java_command
 from smartcar.runtime.process import ProcessSpec
 from smartcar.runtime.services.base import Service, ServiceError
@@ -108,12 +109,13 @@ def site_xml(properties: dict[str, str]) -> str:
 class HBaseService(Service):
     name = "hbase"
     start_timeout = 180.0
+    stop_timeout = 30.0
 
     def prepare(self, settings: Settings) -> None:
         super().prepare(settings)
         state = self.state_dir(settings)
         if port_open("127.0.0.1", settings.hbase_zookeeper_port):
-            raise ServiceError(f"ZooKeeper port {settings.hbase_zookeeper_port} is already in use")
+            raise ServiceError(port_in_use("127.0.0.1", settings.hbase_zookeeper_port, "ZooKeeper port"))
         conf = state / "conf"
         conf.mkdir(parents=True, exist_ok=True)
         (conf / "hbase-site.xml").write_text(site_xml(site_properties(settings, state)))

@@ -18,6 +18,7 @@ from confluent_kafka.admin import AdminClient
 
 from smartcar.kafka_topics import ensure_topics
 from smartcar.runtime.health import port_open
+from smartcar.runtime.identity import port_in_use
 from smartcar.runtime.jvm import java_command
 from smartcar.runtime.process import ProcessSpec
 from smartcar.runtime.services.base import Service, ServiceError
@@ -94,8 +95,9 @@ class KafkaService(Service):
     def prepare(self, settings: Settings) -> None:
         super().prepare(settings)
         props, log4j, data = self._paths(settings)
-        if port_open(settings.kafka_host_port[0], settings.kafka_controller_port):
-            raise ServiceError(f"controller port {settings.kafka_controller_port} is already in use")
+        host = settings.kafka_host_port[0]
+        if port_open(host, settings.kafka_controller_port):
+            raise ServiceError(port_in_use(host, settings.kafka_controller_port, "controller port"))
         props.write_text(server_properties(settings, data))
         log4j.write_text(LOG4J2)
         if (data / "meta.properties").exists():

@@ -1,8 +1,11 @@
-"""PostgreSQL, the export target (the original's Sqoop destination), from the system binaries.
+"""PostgreSQL, the export target (the original's Sqoop destination) and Airflow's metadata database.
 
 ``initdb`` runs once into the state directory with the user, password and database of
-``SMARTCAR_EXPORT_DB_URL``. PostgreSQL refuses to run as root, so when we are root the server
-runs as the ``postgres`` system user, which then owns the data directory.
+``SMARTCAR_EXPORT_DB_URL``; Airflow's database and user (``smartcar.airflow_env.metadata_db_url``)
+are created beside it when they live on this server. PostgreSQL refuses to run as root, so when
+we are root the server runs as the ``postgres`` system user, which then owns the data directory.
+``down`` sends SIGINT, PostgreSQL's fast shutdown: SIGTERM's smart shutdown would wait for every
+client to disconnect.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from smartcar.airflow_env import metadata_db_url
 from smartcar.runtime.process import ProcessSpec
 from smartcar.runtime.services.base import Service, ServiceError
 from smartcar.settings import Settings
@@ -40,16 +45,25 @@ def _run_as() -> str | None:
     return "postgres"
 
 
-def _url_parts(settings: Settings) -> tuple[str, str, str]:
-    parts = urlsplit(settings.export_db_url)
+def _url_parts(url: str) -> tuple[str, str, str]:
+    parts = urlsplit(url)
     user = unquote(parts.username or "smartcar")
     password = unquote(parts.password or "smartcar")
     database = parts.path.lstrip("/") or "smartcar"
     return user, password, database
 
 
+def _same_server(url: str, settings: Settings) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme.startswith("postgresql") and (parts.hostname, parts.port or 5432) == (
+        settings.export_db_host_port
+    )
+
+
 class PostgresService(Service):
     name = "postgres"
+    stop_signal = signal.SIGINT
+    signal_children = False
 
     def data_dir(self, settings: Settings) -> Path:
         return self.state_dir(settings) / "data"
@@ -69,7 +83,7 @@ class PostgresService(Service):
                     )
         if (data / "PG_VERSION").exists():
             return
-        db_user, password, _ = _url_parts(settings)
+        db_user, password, _ = _url_parts(settings.export_db_url)
         pwfile = state / ".pwfile"
         pwfile.write_text(password + "\n")
         os.chmod(pwfile, 0o600)
@@ -115,7 +129,7 @@ class PostgresService(Service):
                     "-c",
                     "shared_buffers=64MB",
                     "-c",
-                    "max_connections=50",
+                    "max_connections=100",
                 ],
                 user=_run_as(),
             )
@@ -125,7 +139,7 @@ class PostgresService(Service):
         import psycopg2
 
         host, port = self.endpoint(settings)
-        db_user, password, _ = _url_parts(settings)
+        db_user, password, _ = _url_parts(settings.export_db_url)
         return psycopg2.connect(
             host=host, port=port, user=db_user, password=password, dbname=database, connect_timeout=2
         )
@@ -138,13 +152,36 @@ class PostgresService(Service):
             return False
 
     def after_start(self, settings: Settings) -> None:
-        _, _, database = _url_parts(settings)
+        _, _, database = _url_parts(settings.export_db_url)
         conn = self._connect(settings, "postgres")
         conn.autocommit = True
         try:
             with conn.cursor() as cur:
-                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
-                if cur.fetchone() is None:
-                    cur.execute(f'CREATE DATABASE "{database}"')
+                _ensure_database(cur, database)
+                airflow_url = metadata_db_url(settings)
+                if _same_server(airflow_url, settings):
+                    user, password, airflow_db = _url_parts(airflow_url)
+                    _ensure_role(cur, user, password)
+                    _ensure_database(cur, airflow_db, owner=user)
         finally:
             conn.close()
+
+
+def _ensure_database(cur, database: str, owner: str | None = None) -> None:
+    from psycopg2 import sql
+
+    cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+    if cur.fetchone() is None:
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database))
+        if owner:
+            statement += sql.SQL(" OWNER {}").format(sql.Identifier(owner))
+        cur.execute(statement)
+
+
+def _ensure_role(cur, user: str, password: str) -> None:
+    """Create the role, or set its password to the configured one (idempotent)."""
+    from psycopg2 import sql
+
+    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,))
+    verb = "ALTER" if cur.fetchone() else "CREATE"
+    cur.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(user)), (password,))

@@ -52,6 +52,10 @@ class RedisService(Service):
                     "",
                     "--daemonize",
                     "no",
+                    # keep the environment (and the runtime's marker in it) readable: the process
+                    # title would otherwise be written over it (smartcar.runtime.identity)
+                    "--set-proc-title",
+                    "no",
                 ],
             )
         ]
