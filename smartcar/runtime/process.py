@@ -105,7 +105,7 @@ def stop(
     for proc in procs if signal_children else roots:
         with contextlib.suppress(psutil.Error):
             proc.send_signal(stop_signal)
-    _, alive = psutil.wait_procs(procs, timeout=timeout)
+    alive = _wait_gone(procs, timeout)
     if not alive:
         return 0, []
     # a child started during the grace period (a task process) is part of the tree too
@@ -117,8 +117,30 @@ def stop(
     for proc in targets:
         with contextlib.suppress(psutil.Error):
             proc.kill()
-    _, survivors = psutil.wait_procs(targets, timeout=kill_timeout)
+    survivors = _wait_gone(targets, kill_timeout)
     return len(targets) - len(survivors), survivors
+
+
+def _wait_gone(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """Wait until every process has exited; a zombie (dead, its parent not yet reaping) counts as gone.
+
+    Not ``psutil.wait_procs``: for processes that are not our children it waits for the pid to
+    disappear, which a zombie's never does until its parent reaps it.
+    """
+    deadline = time.monotonic() + timeout
+    alive = list(procs)
+    while True:
+        alive = [p for p in alive if _running(p)]
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def _running(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def tree_rss(procs: list[psutil.Process]) -> int:

@@ -1,0 +1,228 @@
+"""The runtime finds its own processes after a clock step or without its run records, stops whole
+trees, leaves nothing behind a failed start, and never signals a foreign process on a recorded pid."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from smartcar.runtime.health import free_port, port_open
+from smartcar.runtime.identity import MARK_HOME
+
+pytestmark = pytest.mark.integration
+
+
+def _cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "smartcar.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=timeout,
+    )
+
+
+def _home_processes(home: Path) -> list[str]:
+    """``pid command line`` of every live process whose command line names ``home`` or whose environment
+    carries its marker."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                continue
+            cmdline = " ".join(proc.cmdline())
+            marked = proc.environ().get(MARK_HOME) == str(home)
+        except psutil.Error:
+            continue
+        if str(home) in cmdline or marked:
+            found.append(f"{proc.pid} {cmdline}")
+    return found
+
+
+@pytest.fixture
+def private_home() -> Iterator[tuple[Path, dict[str, str], dict[str, int]]]:
+    """A platform home of its own (traversable by the ``postgres`` service user) with its own ports."""
+    home = Path(tempfile.mkdtemp(prefix="smartcar-identity-"))
+    home.chmod(0o755)
+    names = ("kafka", "kafka_controller", "redis", "postgres", "hbase", "zookeeper", "hive", "airflow")
+    ports = {name: free_port() for name in names}
+    env = {
+        "SMARTCAR_HOME": str(home),
+        "SMARTCAR_HBASE_PORT": str(ports["hbase"]),
+        "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(ports["zookeeper"]),
+        "SMARTCAR_HIVE_PORT": str(ports["hive"]),
+        "SMARTCAR_AIRFLOW_PORT": str(ports["airflow"]),
+        "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{ports['kafka']}",
+        "SMARTCAR_KAFKA_CONTROLLER_PORT": str(ports["kafka_controller"]),
+        "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
+        "SMARTCAR_EXPORT_DB_URL": f"postgresql+psycopg2://smartcar:smartcar@127.0.0.1:{ports['postgres']}/smartcar",
+    }
+    yield home, env, ports
+    _cli("down", env=env)
+    for line in _home_processes(home):  # never leave a JVM behind, whatever the test found
+        os.kill(int(line.split()[0]), signal.SIGKILL)
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def _settings(env: dict[str, str]):
+    from smartcar.settings import Settings
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return Settings()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_a_clock_step_and_lost_run_records_disown_nothing_and_down_stops_everything(
+    private_home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, env, ports = private_home
+    started = _cli("up", "--only", "kafka,redis,postgres", env=env)
+    assert started.returncode == 0, started.stdout + started.stderr
+    status = json.loads(_cli("status", "--json", env=env).stdout)
+    pids = {name: status[name]["pids"] for name in ("kafka", "redis", "postgres")}
+    assert all(len(p) == 1 for p in pids.values()), pids
+
+    # The wall clock steps 15 s: the kernel's boot time, and with it every create_time(), moves.
+    from smartcar import runtime
+
+    settings = _settings(env)
+    before = psutil.Process(pids["kafka"][0]).create_time()
+    real_boot_time = psutil._pslinux.boot_time
+    monkeypatch.setattr(psutil._pslinux, "boot_time", lambda: real_boot_time() + 15.0)
+    assert psutil.Process(pids["kafka"][0]).create_time() == pytest.approx(before + 15.0, abs=0.5)
+    for record in (home / "run").glob("*.json"):  # and the records' wall-clock field is off by as much
+        items = json.loads(record.read_text())
+        record.write_text(json.dumps([{**item, "started_at": "1999-01-01 00:00:00"} for item in items]))
+    stepped = {row.name: row.pids for row in runtime.status(settings)}
+    assert {name: stepped[name] for name in pids} == pids
+    monkeypatch.undo()
+
+    # The run records are lost: status still finds every process, up adopts instead of refusing.
+    shutil.rmtree(home / "run")
+    status = json.loads(_cli("status", "--json", env=env).stdout)
+    assert {name: status[name]["pids"] for name in pids} == pids
+    assert all(status[name]["memory_mb"] > 0 for name in pids)
+    again = _cli("up", "--only", "kafka", env=env)
+    assert again.returncode == 0, again.stderr
+    assert f"kafka: already running (pid {pids['kafka'][0]})" in again.stdout
+    postgres_tree = psutil.Process(pids["postgres"][0]).children(recursive=True)
+    assert postgres_tree, "the postmaster's children (they setsid and overwrite their environment)"
+
+    down = _cli("down", env=env)
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert "kafka: stopped (1 process)" in down.stdout
+    assert f"postgres: stopped ({1 + len(postgres_tree)} processes)" in down.stdout
+    for name in ("kafka", "kafka_controller", "redis", "postgres"):
+        assert not port_open("127.0.0.1", ports[name]), name
+    assert _home_processes(home) == []
+
+
+def test_a_foreign_process_on_a_recorded_pid_is_never_signalled(private_home) -> None:
+    home, env, _ = private_home
+    foreign = subprocess.Popen(["sleep", "600"])  # no marker: not the platform's, whatever a record says
+    try:
+        proc = psutil.Process(foreign.pid)
+        from smartcar.runtime.identity import boot_id, start_ticks
+
+        ticks = start_ticks(foreign.pid)
+        run = home / "run"
+        run.mkdir(parents=True)
+        record = {"name": "kafka", "pid": foreign.pid, "log": "", "started_at": ""}
+        # the pid was recycled: the record's process started at another tick
+        (run / "kafka.json").write_text(json.dumps([{**record, "start_ticks": ticks - 1, "boot_id": boot_id()}]))
+        # a record from before a reboot that happens to match pid and ticks
+        (run / "redis.json").write_text(json.dumps([{**record, "start_ticks": ticks, "boot_id": "another-boot"}]))
+        # the previous version's record, whose create_time this process matches exactly
+        (run / "postgres.json").write_text(json.dumps([{**record, "create_time": proc.create_time()}]))
+
+        status = json.loads(_cli("status", "--json", env=env).stdout)
+        assert all(row["pids"] == [] for row in status.values()), status
+        down = _cli("down", env=env)
+        assert down.returncode == 0, down.stdout + down.stderr
+        assert "stopped (" not in down.stdout
+        assert proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    finally:
+        foreign.kill()
+        foreign.wait()
+
+
+def test_hbase_against_an_occupied_zookeeper_port_fails_clearly_and_leaves_no_jvm(private_home) -> None:
+    home, env, ports = private_home
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", ports["zookeeper"]))
+        blocker.listen()
+        result = _cli("up", "--only", "hbase", env=env)
+    assert result.returncode == 1
+    assert f"hbase: ZooKeeper port 127.0.0.1:{ports['zookeeper']} is already in use by pid {os.getpid()}" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    assert _home_processes(home) == []
+    assert not list((home / "run").glob("*.json")) if (home / "run").exists() else True
+
+
+def test_a_start_that_fails_after_spawning_stops_every_process_of_the_service(private_home) -> None:
+    """The HBase master dies (kill -9) while the Thrift gateway is up: the failed start takes the gateway down too."""
+    home, env, ports = private_home
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "smartcar.cli", "up", "--only", "hbase"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
+    deadline = time.monotonic() + 120
+    master = thrift = None
+    while time.monotonic() < deadline and not (master and thrift):
+        for line in _home_processes(home):
+            pid, cmdline = int(line.split()[0]), line
+            if "HMaster" in cmdline:
+                master = pid
+            elif "ThriftServer" in cmdline:
+                thrift = pid
+        time.sleep(0.2)
+    assert master and thrift, "the HBase JVMs never started"
+    os.kill(master, signal.SIGKILL)
+    stdout, stderr = cli.communicate(timeout=180)
+    assert cli.returncode == 1, stdout + stderr
+    assert "hbase failed to start (hbase-master exited)" in stderr
+    assert not psutil.pid_exists(thrift) or psutil.Process(thrift).status() == psutil.STATUS_ZOMBIE
+    assert _home_processes(home) == []
+    assert not port_open("127.0.0.1", ports["hbase"])
+
+
+def test_down_escalates_to_sigkill_for_a_process_that_ignores_sigterm(private_home) -> None:
+    from smartcar.runtime.process import ProcessSpec, spawn
+
+    home, env, _ = private_home
+    stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"
+    # started the way up starts a service, then its parent (this test) forgets it, as `smartcar up` exits
+    record = spawn(
+        ProcessSpec("redis", [sys.executable, "-c", stubborn]), home / "logs" / "redis.log", home=home, service="redis"
+    )
+    time.sleep(0.5)  # the interpreter installs its SIGTERM handler
+    began = time.monotonic()
+    down = _cli("down", "--only", "redis", env=env)
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert "redis: stopped (1 process, 1 after SIGKILL)" in down.stdout
+    assert time.monotonic() - began < 60
+    assert not psutil.pid_exists(record.pid) or psutil.Process(record.pid).status() == psutil.STATUS_ZOMBIE
