@@ -74,14 +74,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the session's platform; a service that cannot be stopped fails the session."""
     if _SESSION_HOME is None:
         return
     from smartcar import runtime
     from smartcar.settings import get_settings
 
     get_settings.cache_clear()
-    runtime.down(settings=get_settings(), echo=lambda _m: None)
+    try:
+        runtime.down(settings=get_settings(), echo=lambda _m: None)
+    except runtime.RuntimeError_ as exc:
+        print(f"\nsmartcar down at the end of the session: {exc}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if os.environ.get("SMARTCAR_TEST_KEEP_HOME") != "1":
         shutil.rmtree(_SESSION_HOME, ignore_errors=True)
 
