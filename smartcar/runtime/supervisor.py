@@ -262,7 +262,7 @@ def up(names: list[str] | None = None, settings: Settings | None = None, echo=pr
             _stop_service(s, SERVICES[name])
         raise
     if not started_now:
-        echo("nothing to start: every service asked for is already running")
+        echo("nothing to start: every service asked for was up")
     return status(s)
 
 
