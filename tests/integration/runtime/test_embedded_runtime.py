@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -16,19 +14,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from smartcar.runtime.health import free_port, port_open
+from smartcar.runtime.health import port_open
+from tests.fixtures.private_platform import private_env, run_cli
 
 pytestmark = pytest.mark.integration
-
-
-def _cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smartcar.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=timeout,
-    )
 
 
 @pytest.fixture
@@ -40,28 +29,10 @@ def private_home() -> Iterator[Path]:
     shutil.rmtree(home, ignore_errors=True)
 
 
-def _private_env(home: Path) -> tuple[dict[str, str], dict[str, int]]:
-    names = ("kafka", "kafka_controller", "redis", "postgres", "hbase", "zookeeper", "hive", "airflow")
-    ports = {name: free_port() for name in names}
-    return {
-        "SMARTCAR_HOME": str(home),
-        # every service on a port of its own: the session's HiveServer2 or Airflow must not answer
-        # for the private platform's services it never started
-        "SMARTCAR_HBASE_PORT": str(ports["hbase"]),
-        "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(ports["zookeeper"]),
-        "SMARTCAR_HIVE_PORT": str(ports["hive"]),
-        "SMARTCAR_AIRFLOW_PORT": str(ports["airflow"]),
-        "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{ports['kafka']}",
-        "SMARTCAR_KAFKA_CONTROLLER_PORT": str(ports["kafka_controller"]),
-        "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
-        "SMARTCAR_EXPORT_DB_URL": f"postgresql+psycopg2://smartcar:smartcar@127.0.0.1:{ports['postgres']}/smartcar",
-    }, ports
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the failure is PostgreSQL's service user being locked out")
 def test_a_failed_start_stops_what_the_same_call_started(tmp_path: Path) -> None:
-    env, ports = _private_env(tmp_path)  # tmp_path is 0700 root: postgres cannot traverse it
-    result = _cli("up", "--only", "kafka,redis,postgres", env=env)
+    env, ports = private_env(tmp_path)  # tmp_path is 0700 root: postgres cannot traverse it
+    result = run_cli("up", "--only", "kafka,redis,postgres", env=env)
     assert result.returncode == 1
     assert "postgres:" in result.stderr and "not traversable" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -72,11 +43,11 @@ def test_a_failed_start_stops_what_the_same_call_started(tmp_path: Path) -> None
 
 def test_up_status_twice_and_down_for_a_private_platform(private_home: Path) -> None:
     """A second, independent platform (own home and ports): up, status --json, up again, down."""
-    env, ports = _private_env(private_home)
-    first = _cli("up", "--only", "kafka,redis,postgres", env=env)
+    env, ports = private_env(private_home)
+    first = run_cli("up", "--only", "kafka,redis,postgres", env=env)
     assert first.returncode == 0, first.stdout + first.stderr
     try:
-        status = json.loads(_cli("status", "--json", env=env).stdout)
+        status = json.loads(run_cli("status", "--json", env=env).stdout)
         assert set(status) == {"kafka", "redis", "hbase", "postgres", "hive", "airflow"}
         for name in ("kafka", "redis", "postgres"):
             assert status[name]["healthy"] is True, name
@@ -87,13 +58,13 @@ def test_up_status_twice_and_down_for_a_private_platform(private_home: Path) -> 
             assert status[name]["healthy"] is False, name
         pids = {name: status[name]["pid"] for name in ("kafka", "redis", "postgres")}
 
-        again = _cli("up", "--only", "kafka,redis,postgres", env=env)
+        again = run_cli("up", "--only", "kafka,redis,postgres", env=env)
         assert again.returncode == 0
         assert again.stdout.count("already running") == 3
-        status2 = json.loads(_cli("status", "--json", env=env).stdout)
+        status2 = json.loads(run_cli("status", "--json", env=env).stdout)
         assert {name: status2[name]["pid"] for name in pids} == pids
     finally:
-        down = _cli("down", env=env)
+        down = run_cli("down", env=env)
     assert down.returncode == 0
     for name, pid in pids.items():
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, name

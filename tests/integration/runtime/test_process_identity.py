@@ -18,37 +18,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from smartcar.runtime.health import free_port, port_open
-from smartcar.runtime.identity import MARK_HOME
+from smartcar.runtime.health import port_open
+from tests.fixtures.private_platform import home_processes, private_env, run_cli
 
 pytestmark = pytest.mark.integration
-
-
-def _cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smartcar.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=timeout,
-    )
-
-
-def _home_processes(home: Path) -> list[str]:
-    """``pid command line`` of every live process whose command line names ``home`` or whose environment
-    carries its marker."""
-    found = []
-    for proc in psutil.process_iter():
-        try:
-            if proc.status() == psutil.STATUS_ZOMBIE:
-                continue
-            cmdline = " ".join(proc.cmdline())
-            marked = proc.environ().get(MARK_HOME) == str(home)
-        except psutil.Error:
-            continue
-        if str(home) in cmdline or marked:
-            found.append(f"{proc.pid} {cmdline}")
-    return found
 
 
 @pytest.fixture
@@ -56,22 +29,10 @@ def private_home() -> Iterator[tuple[Path, dict[str, str], dict[str, int]]]:
     """A platform home of its own (traversable by the ``postgres`` service user) with its own ports."""
     home = Path(tempfile.mkdtemp(prefix="smartcar-identity-"))
     home.chmod(0o755)
-    names = ("kafka", "kafka_controller", "redis", "postgres", "hbase", "zookeeper", "hive", "airflow")
-    ports = {name: free_port() for name in names}
-    env = {
-        "SMARTCAR_HOME": str(home),
-        "SMARTCAR_HBASE_PORT": str(ports["hbase"]),
-        "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(ports["zookeeper"]),
-        "SMARTCAR_HIVE_PORT": str(ports["hive"]),
-        "SMARTCAR_AIRFLOW_PORT": str(ports["airflow"]),
-        "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{ports['kafka']}",
-        "SMARTCAR_KAFKA_CONTROLLER_PORT": str(ports["kafka_controller"]),
-        "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
-        "SMARTCAR_EXPORT_DB_URL": f"postgresql+psycopg2://smartcar:smartcar@127.0.0.1:{ports['postgres']}/smartcar",
-    }
+    env, ports = private_env(home)
     yield home, env, ports
-    _cli("down", env=env)
-    for line in _home_processes(home):  # never leave a JVM behind, whatever the test found
+    run_cli("down", env=env)
+    for line in home_processes(home):  # never leave a JVM behind, whatever the test found
         os.kill(int(line.split()[0]), signal.SIGKILL)
     shutil.rmtree(home, ignore_errors=True)
 
@@ -95,9 +56,9 @@ def test_a_clock_step_and_lost_run_records_disown_nothing_and_down_stops_everyth
     private_home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home, env, ports = private_home
-    started = _cli("up", "--only", "kafka,redis,postgres", env=env)
+    started = run_cli("up", "--only", "kafka,redis,postgres", env=env)
     assert started.returncode == 0, started.stdout + started.stderr
-    status = json.loads(_cli("status", "--json", env=env).stdout)
+    status = json.loads(run_cli("status", "--json", env=env).stdout)
     pids = {name: status[name]["pids"] for name in ("kafka", "redis", "postgres")}
     assert all(len(p) == 1 for p in pids.values()), pids
 
@@ -118,22 +79,22 @@ def test_a_clock_step_and_lost_run_records_disown_nothing_and_down_stops_everyth
 
     # The run records are lost: status still finds every process, up adopts instead of refusing.
     shutil.rmtree(home / "run")
-    status = json.loads(_cli("status", "--json", env=env).stdout)
+    status = json.loads(run_cli("status", "--json", env=env).stdout)
     assert {name: status[name]["pids"] for name in pids} == pids
     assert all(status[name]["memory_mb"] > 0 for name in pids)
-    again = _cli("up", "--only", "kafka", env=env)
+    again = run_cli("up", "--only", "kafka", env=env)
     assert again.returncode == 0, again.stderr
     assert f"kafka: already running (pid {pids['kafka'][0]})" in again.stdout
     postgres_tree = psutil.Process(pids["postgres"][0]).children(recursive=True)
     assert postgres_tree, "the postmaster's children (they setsid and overwrite their environment)"
 
-    down = _cli("down", env=env)
+    down = run_cli("down", env=env)
     assert down.returncode == 0, down.stdout + down.stderr
     assert "kafka: stopped (1 process)" in down.stdout
     assert f"postgres: stopped ({1 + len(postgres_tree)} processes)" in down.stdout
     for name in ("kafka", "kafka_controller", "redis", "postgres"):
         assert not port_open("127.0.0.1", ports[name]), name
-    assert _home_processes(home) == []
+    assert home_processes(home) == []
 
 
 def test_a_foreign_process_on_a_recorded_pid_is_never_signalled(private_home) -> None:
@@ -154,9 +115,9 @@ def test_a_foreign_process_on_a_recorded_pid_is_never_signalled(private_home) ->
         # the previous version's record, whose create_time this process matches exactly
         (run / "postgres.json").write_text(json.dumps([{**record, "create_time": proc.create_time()}]))
 
-        status = json.loads(_cli("status", "--json", env=env).stdout)
+        status = json.loads(run_cli("status", "--json", env=env).stdout)
         assert all(row["pids"] == [] for row in status.values()), status
-        down = _cli("down", env=env)
+        down = run_cli("down", env=env)
         assert down.returncode == 0, down.stdout + down.stderr
         assert "stopped (" not in down.stdout
         assert proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
@@ -170,13 +131,13 @@ def test_hbase_against_an_occupied_zookeeper_port_fails_clearly_and_leaves_no_jv
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", ports["zookeeper"]))
         blocker.listen()
-        result = _cli("up", "--only", "hbase", env=env)
+        result = run_cli("up", "--only", "hbase", env=env)
     assert result.returncode == 1
     assert f"hbase: ZooKeeper port 127.0.0.1:{ports['zookeeper']} is already in use by pid {os.getpid()}" in (
         result.stderr
     )
     assert "Traceback" not in result.stdout + result.stderr
-    assert _home_processes(home) == []
+    assert home_processes(home) == []
     assert not list((home / "run").glob("*.json")) if (home / "run").exists() else True
 
 
@@ -193,7 +154,7 @@ def test_a_start_that_fails_after_spawning_stops_every_process_of_the_service(pr
     deadline = time.monotonic() + 120
     master = thrift = None
     while time.monotonic() < deadline and not (master and thrift):
-        for line in _home_processes(home):
+        for line in home_processes(home):
             pid, cmdline = int(line.split()[0]), line
             if "HMaster" in cmdline:
                 master = pid
@@ -206,7 +167,7 @@ def test_a_start_that_fails_after_spawning_stops_every_process_of_the_service(pr
     assert cli.returncode == 1, stdout + stderr
     assert "hbase failed to start (hbase-master exited)" in stderr
     assert not psutil.pid_exists(thrift) or psutil.Process(thrift).status() == psutil.STATUS_ZOMBIE
-    assert _home_processes(home) == []
+    assert home_processes(home) == []
     assert not port_open("127.0.0.1", ports["hbase"])
 
 
@@ -221,7 +182,7 @@ def test_down_escalates_to_sigkill_for_a_process_that_ignores_sigterm(private_ho
     )
     time.sleep(0.5)  # the interpreter installs its SIGTERM handler
     began = time.monotonic()
-    down = _cli("down", "--only", "redis", env=env)
+    down = run_cli("down", "--only", "redis", env=env)
     assert down.returncode == 0, down.stdout + down.stderr
     assert "redis: stopped (1 process, 1 after SIGKILL)" in down.stdout
     assert time.monotonic() - began < 60
