@@ -64,6 +64,7 @@ class StopResult:
     """Of ``stopped``, how many needed SIGKILL."""
     survivors: list[str] = field(default_factory=list)
     open_ports: list[str] = field(default_factory=list)
+    """``host:port still open (held by ...)`` for each port of the service that did not close."""
 
     @property
     def ok(self) -> bool:
@@ -71,7 +72,7 @@ class StopResult:
 
     def sentence(self) -> str:
         if not self.ok:
-            parts = [f"{s} still running" for s in self.survivors] + [f"port {p} still open" for p in self.open_ports]
+            parts = [f"{s} still running" for s in self.survivors] + [f"port {p}" for p in self.open_ports]
             return f"{self.name}: could not be stopped: {'; '.join(parts)}"
         if not self.stopped:
             return f"{self.name}: not running"
@@ -178,7 +179,10 @@ def _stop_service(settings: Settings, service: Service, owned: list[identity.Own
         still_open = {(host, port) for host, port in still_open if port_open(host, port)}
         if still_open:
             time.sleep(0.2)
-    result.open_ports = [f"{host}:{port}" for host, port in sorted(still_open)]
+    for host, port in sorted(still_open):
+        holder = identity.port_holder(port)
+        held = f" (held by {identity.describe(holder)})" if holder else ""
+        result.open_ports.append(f"{host}:{port} still open{held}")
     if result.ok:
         _state_file(settings, service.name).unlink(missing_ok=True)
     return result

@@ -187,3 +187,37 @@ def test_down_escalates_to_sigkill_for_a_process_that_ignores_sigterm(private_ho
     assert "redis: stopped (1 process, 1 after SIGKILL)" in down.stdout
     assert time.monotonic() - began < 60
     assert not psutil.pid_exists(record.pid) or psutil.Process(record.pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_down_names_a_port_it_could_not_free_and_exits_non_zero(private_home) -> None:
+    """A service process leaks a daemon that escapes (scrubbed environment, re-parented) holding its
+    listening socket: down stops the process, but must not report the port as free."""
+    from smartcar.runtime.health import free_port
+    from smartcar.runtime.identity import port_holder
+    from smartcar.runtime.process import ProcessSpec, spawn
+
+    home, env, _ = private_home
+    port = free_port()
+    leaky = (
+        "import socket, subprocess, time\n"
+        "s = socket.socket()\n"
+        f"s.bind(('127.0.0.1', {port}))\n"
+        "s.listen()\n"
+        "subprocess.Popen(['sh', '-c', 'sleep 600 &'], env={}, pass_fds=[s.fileno()], start_new_session=True)\n"
+        "time.sleep(600)\n"
+    )
+    spawn(ProcessSpec("redis", [sys.executable, "-c", leaky]), home / "logs" / "redis.log", home=home, service="redis")
+    deadline = time.monotonic() + 10
+    while not (port_open("127.0.0.1", port) and (holder := port_holder(port)) and holder.name() == "sleep"):
+        assert time.monotonic() < deadline, "the leaked daemon never held the port"
+        time.sleep(0.1)
+    try:
+        down = run_cli("down", "--only", "redis", env=env)
+        assert down.returncode == 1, down.stdout + down.stderr
+        assert (
+            f"redis: could not be stopped: port 127.0.0.1:{port} still open (held by pid {holder.pid} (sleep 600))"
+            in (down.stderr)
+        )
+        assert "Traceback" not in down.stdout + down.stderr
+    finally:
+        holder.kill()
