@@ -3,7 +3,7 @@
 A process is the platform's (for one ``SMARTCAR_HOME``) when either
 
 - its environment carries the marker :data:`MARK_HOME` = the home and :data:`MARK_SERVICE` = the
-  service, which :func:`smartcar.runtime.process.spawn` sets and every child inherits (a JVM the
+  service (and :data:`MARK_PROCESS`, the process spec it was started as, for the stop order), which :func:`smartcar.runtime.process.spawn` sets and every child inherits (a JVM the
   launcher script exec'd, Airflow's executor workers and task processes, supervised stream
   processors); or
 - a run record names its pid **and** its start time in clock ticks since boot (``/proc/<pid>/stat``
@@ -33,6 +33,7 @@ import psutil
 
 MARK_HOME = "SMARTCAR_RUNTIME_HOME"
 MARK_SERVICE = "SMARTCAR_RUNTIME_SERVICE"
+MARK_PROCESS = "SMARTCAR_RUNTIME_PROCESS"
 
 
 def start_ticks(pid: int) -> int | None:
@@ -54,9 +55,10 @@ def boot_id() -> str:
         return ""
 
 
-def marker_env(home: Path, service: str) -> dict[str, str]:
-    """Environment that makes a started process (and its children) recognisable as ``service`` of ``home``."""
-    return {MARK_HOME: str(home), MARK_SERVICE: service}
+def marker_env(home: Path, service: str, process: str = "") -> dict[str, str]:
+    """Environment that makes a started process (and its children) recognisable as ``process`` of
+    ``service`` of ``home``."""
+    return {MARK_HOME: str(home), MARK_SERVICE: service, MARK_PROCESS: process}
 
 
 @dataclass(frozen=True)
@@ -75,20 +77,22 @@ class OwnedProcess:
     process: psutil.Process
     root: bool
     """Started by the runtime (not a child of another process of the same service)."""
+    component: str = ""
+    """The process spec it or its started ancestor ran as (``airflow-scheduler``), "" when unknown."""
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
 
-def _marker(proc: psutil.Process) -> tuple[str, str] | None:
+def _marker(proc: psutil.Process) -> tuple[str, str, str] | None:
     try:
         env = proc.environ()
     except (psutil.Error, OSError):
         return None
     if MARK_HOME not in env:
         return None
-    return env[MARK_HOME], env.get(MARK_SERVICE, "")
+    return env[MARK_HOME], env.get(MARK_SERVICE, ""), env.get(MARK_PROCESS, "")
 
 
 def _alive(proc: psutil.Process) -> bool:
@@ -109,25 +113,25 @@ def _self_and_ancestors() -> set[int]:
 def owned_processes(home: Path, records: Iterable[RecordedProcess] = ()) -> list[OwnedProcess]:
     """Every live process of ``home``: marked, recorded (pid and start ticks equal), and their descendants."""
     home_text = str(home)
-    found: dict[int, tuple[str, psutil.Process]] = {}
+    found: dict[int, tuple[str, str, psutil.Process]] = {}
     for proc in psutil.process_iter():
         marker = _marker(proc)
         if marker and marker[0] == home_text:
-            found[proc.pid] = (marker[1], proc)
+            found[proc.pid] = (marker[1], marker[2], proc)
     this_boot = boot_id()
     for record in records:
         if record.pid in found or record.boot_id != this_boot:
             continue
         if start_ticks(record.pid) == record.start_ticks:
             with contextlib.suppress(psutil.Error):
-                found[record.pid] = (record.service, psutil.Process(record.pid))
-    for service, proc in list(found.values()):
+                found[record.pid] = (record.service, "", psutil.Process(record.pid))
+    for service, component, proc in list(found.values()):
         with contextlib.suppress(psutil.Error):
             for child in proc.children(recursive=True):
-                found.setdefault(child.pid, (service, child))
+                found.setdefault(child.pid, (service, component, child))
     excluded = _self_and_ancestors()
     owned: list[OwnedProcess] = []
-    for pid, (service, proc) in found.items():
+    for pid, (service, component, proc) in found.items():
         if pid in excluded or not _alive(proc):
             continue
         try:
@@ -135,7 +139,7 @@ def owned_processes(home: Path, records: Iterable[RecordedProcess] = ()) -> list
         except psutil.Error:
             continue
         root = not (parent in found and found[parent][0] == service)
-        owned.append(OwnedProcess(service, proc, root))
+        owned.append(OwnedProcess(service, proc, root, component))
     owned.sort(key=lambda o: (o.service, not o.root, o.pid))
     return owned
 

@@ -56,7 +56,7 @@ def spawn(spec: ProcessSpec, log_path: Path, *, home: Path, service: str) -> Run
     the process title over the environment, where the marker lives.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **spec.env, "SPT_NOENV": "1", **marker_env(home, service)}
+    env = {**os.environ, **spec.env, "SPT_NOENV": "1", **marker_env(home, service, spec.name)}
     started_at = time.strftime("%Y-%m-%d %H:%M:%S")
     with open(log_path, "ab") as log:
         log.write(f"\n--- {started_at} starting {' '.join(spec.argv)}\n".encode())

@@ -158,20 +158,23 @@ def _stop_service(settings: Settings, service: Service, owned: list[identity.Own
     if owned is None:
         owned = _owned(settings).get(service.name, [])
     ports = _listening(owned)
-    for _ in range(3):  # a process born during the stop (a task starting) is caught by the next round
-        if not owned:
-            break
-        killed, survivors = process.stop(
-            [o.process for o in owned],
-            [o.process for o in owned if o.root],
-            stop_signal=service.stop_signal,
-            signal_children=service.signal_children,
-            timeout=service.stop_timeout,
-        )
-        result.stopped += len(owned) - len(survivors)
-        result.killed += killed
-        owned = _owned(settings).get(service.name, [])
-        ports |= _listening(owned)
+    for last in (False, True):  # the service's stops_last processes (a server the others report to) after the rest
+        batch = [o for o in owned if (o.component in service.stops_last) == last]
+        for _ in range(3):  # a process born during the stop (a task starting) is caught by the next round
+            if not batch:
+                break
+            killed, survivors = process.stop(
+                [o.process for o in batch],
+                [o.process for o in batch if o.root],
+                stop_signal=service.stop_signal,
+                signal_children=service.signal_children,
+                timeout=service.stop_timeout,
+            )
+            result.stopped += len(batch) - len(survivors)
+            result.killed += killed
+            owned = _owned(settings).get(service.name, [])
+            ports |= _listening(owned)
+            batch = [o for o in owned if (o.component in service.stops_last) == last]
     result.survivors = [identity.describe(o.process) for o in owned]
     deadline = time.monotonic() + PORT_CLOSE_TIMEOUT_S
     still_open = ports

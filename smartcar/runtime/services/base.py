@@ -23,6 +23,8 @@ class Service:
     signal_children: bool = True
     """Send the stop signal to every process of the service, not only to the ones ``up`` started
     (False where the started process stops its own children, as PostgreSQL's postmaster does)."""
+    stops_last: tuple[str, ...] = ()
+    """Process specs stopped only once the service's other processes are gone (a server they report to)."""
     requires: tuple[str, ...] = ()
     """Services this one cannot start without (started first by ``up`` when they are managed)."""
 

@@ -221,3 +221,51 @@ def test_down_names_a_port_it_could_not_free_and_exits_non_zero(private_home) ->
         assert "Traceback" not in down.stdout + down.stderr
     finally:
         holder.kill()
+
+
+def test_down_stops_the_server_others_report_to_last(private_home) -> None:
+    """Airflow's task supervisors report their final state to the api-server when stopped: down stops
+    the api-server only after them, so they exit by themselves instead of retrying until SIGKILL."""
+    from smartcar.runtime.health import free_port
+    from smartcar.runtime.process import ProcessSpec, spawn
+
+    home, env, _ = private_home
+    port = free_port()
+    reports = home / "reports.txt"
+    server = (
+        "import socket, signal, sys, time\n"
+        "signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))\n"
+        "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+        f"s.bind(('127.0.0.1', {port})); s.listen()\n"
+        "while True:\n"
+        "    c, _ = s.accept()\n"
+        f"    open({str(reports)!r}, 'ab').write(c.recv(64) + b'\\n'); c.close()\n"
+    )
+    # a task supervisor: on SIGTERM it reports, retrying while the server refuses, and exits once it could
+    task = (
+        "import signal, socket, sys, time\n"
+        "def report(*_):\n"
+        "    while True:\n"
+        "        try:\n"
+        f"            socket.create_connection(('127.0.0.1', {port}), timeout=1).sendall(b'task stopped'); sys.exit(0)\n"
+        "        except OSError:\n"
+        "            time.sleep(0.2)\n"
+        "signal.signal(signal.SIGTERM, report)\n"
+        "time.sleep(600)\n"
+    )
+    logs = home / "logs"
+    spawn(
+        ProcessSpec("airflow-api-server", [sys.executable, "-c", server]), logs / "a.log", home=home, service="airflow"
+    )
+    deadline = time.monotonic() + 10
+    while not port_open("127.0.0.1", port):
+        assert time.monotonic() < deadline, "the stand-in api-server never listened"
+        time.sleep(0.1)
+    spawn(ProcessSpec("airflow-scheduler", [sys.executable, "-c", task]), logs / "s.log", home=home, service="airflow")
+    time.sleep(0.5)  # the interpreter installs its SIGTERM handler
+    down = run_cli("down", "--only", "airflow", env=env)
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert "airflow: stopped (2 processes)" in down.stdout, down.stdout
+    assert "task stopped" in reports.read_text().splitlines()  # (the readiness probe leaves an empty line)
+    assert home_processes(home) == []
+    assert not port_open("127.0.0.1", port)
