@@ -3,9 +3,9 @@
 A process is the platform's (for one ``SMARTCAR_HOME``) when either
 
 - its environment carries the marker :data:`MARK_HOME` = the home and :data:`MARK_SERVICE` = the
-  service (and :data:`MARK_PROCESS`, the process spec it was started as, for the stop order), which :func:`smartcar.runtime.process.spawn` sets and every child inherits (a JVM the
-  launcher script exec'd, Airflow's executor workers and task processes, supervised stream
-  processors); or
+  service (and :data:`MARK_PROCESS`, the process spec it was started as, for the stop order),
+  which :func:`smartcar.runtime.process.spawn` sets and every child inherits (a JVM the launcher
+  script exec'd, Airflow's executor workers and task processes, supervised stream processors); or
 - a run record names its pid **and** its start time in clock ticks since boot (``/proc/<pid>/stat``
   field 22), which a process keeps for life and no other process with that pid has within a boot
   (the record also holds the kernel's boot id: after a reboot no record matches);
@@ -55,7 +55,7 @@ def boot_id() -> str:
         return ""
 
 
-def marker_env(home: Path, service: str, process: str = "") -> dict[str, str]:
+def marker_env(home: Path, service: str, process: str) -> dict[str, str]:
     """Environment that makes a started process (and its children) recognisable as ``process`` of
     ``service`` of ``home``."""
     return {MARK_HOME: str(home), MARK_SERVICE: service, MARK_PROCESS: process}

@@ -158,8 +158,12 @@ def _stop_service(settings: Settings, service: Service, owned: list[identity.Own
     if owned is None:
         owned = _owned(settings).get(service.name, [])
     ports = _listening(owned)
+
+    def phase(procs: list[identity.OwnedProcess], last: bool) -> list[identity.OwnedProcess]:
+        return [o for o in procs if (o.component in service.stops_last) == last]
+
     for last in (False, True):  # the service's stops_last processes (a server the others report to) after the rest
-        batch = [o for o in owned if (o.component in service.stops_last) == last]
+        batch = phase(owned, last)
         for _ in range(3):  # a process born during the stop (a task starting) is caught by the next round
             if not batch:
                 break
@@ -174,7 +178,7 @@ def _stop_service(settings: Settings, service: Service, owned: list[identity.Own
             result.killed += killed
             owned = _owned(settings).get(service.name, [])
             ports |= _listening(owned)
-            batch = [o for o in owned if (o.component in service.stops_last) == last]
+            batch = phase(owned, last)
     result.survivors = [identity.describe(o.process) for o in owned]
     deadline = time.monotonic() + PORT_CLOSE_TIMEOUT_S
     still_open = ports

@@ -226,7 +226,7 @@ def test_down_names_a_port_it_could_not_free_and_exits_non_zero(private_home) ->
 def test_down_stops_the_server_others_report_to_last(private_home) -> None:
     """Airflow's task supervisors report their final state to the api-server when stopped: down stops
     the api-server only after them, so they exit by themselves instead of retrying until SIGKILL."""
-    from smartcar.runtime.health import free_port
+    from smartcar.runtime.health import free_port, wait_for
     from smartcar.runtime.process import ProcessSpec, spawn
 
     home, env, _ = private_home
@@ -257,10 +257,7 @@ def test_down_stops_the_server_others_report_to_last(private_home) -> None:
     spawn(
         ProcessSpec("airflow-api-server", [sys.executable, "-c", server]), logs / "a.log", home=home, service="airflow"
     )
-    deadline = time.monotonic() + 10
-    while not port_open("127.0.0.1", port):
-        assert time.monotonic() < deadline, "the stand-in api-server never listened"
-        time.sleep(0.1)
+    assert wait_for(lambda: port_open("127.0.0.1", port), timeout=10), "the stand-in api-server never listened"
     spawn(ProcessSpec("airflow-scheduler", [sys.executable, "-c", task]), logs / "s.log", home=home, service="airflow")
     time.sleep(0.5)  # the interpreter installs its SIGTERM handler
     down = run_cli("down", "--only", "airflow", env=env)
