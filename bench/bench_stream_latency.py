@@ -2,7 +2,7 @@
 
 A producer paces 100 cars (20 of them fast) at 1,000 events/s for ``DURATION`` wall seconds
 (simulated time runs 20x, as in the original simulator: one 2-second step per 100 ms). A speeding
-window [s, s+30) can close once every partition has an event at or after ``s + 30 + grace``; the
+window [s, s+30) can close once its partition has an event of that day at or after ``s + 30 + grace``; the
 latency of an alert is the time from the producer handing over the last event of that second to
 the alert record's ``detected_at`` in Redis. Printed with and without the HBase sink.
 Run: ``.venv/bin/python bench/bench_stream_latency.py [DURATION_S]``.

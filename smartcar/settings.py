@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     drive_day_quiet_s: float = Field(default=120.0, gt=0)
     """A business day whose driving events stopped arriving this long ago, with the stream caught up,
     is announced to Airflow as complete (subject 2 builds it); see ``smartcar.driving_days``."""
+    stream_max_future_s: int = Field(default=3600, ge=0)
+    """An event dated further ahead of the wall clock than this is a car with a wrong clock: it goes to
+    the dead-letter topic (reason ``future_timestamp``) and moves no watermark."""
+    stream_state_retention_days: int = Field(default=0, ge=0)
+    """Days of event time, back from the wall clock, for which the stream keeps window state; an event
+    older than that is stored in HBase and counted (``too_old``), not windowed. ``0`` keeps every day:
+    the platform's simulated and reference data are years old (2016, 2020), and each day costs a few
+    numbers. Set it (e.g. 7, Kafka's retention) where cars report real time."""
 
     # --- Redis -----------------------------------------------------------------------------
     redis_url: str = "redis://127.0.0.1:6379/0"

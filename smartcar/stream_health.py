@@ -20,7 +20,23 @@ HISTORY_SECONDS = 3600
 INSTANCES_PREFIX = "smartcar:stream:instances:"
 STALE_AFTER_S = 15.0
 """An instance without a heartbeat for this long is considered dead."""
-SUMMED = ("lag", "events_per_s", "processed", "dead_letters", "alerts", "late_events", "open_windows")
+NOT_WINDOWED = {
+    "late": "late beyond grace (the window had closed)",
+    "below_floor": "replayed below the floor (reported before a restart)",
+    "too_old": "older than the state retention",
+    "future": "dated too far ahead (dead letter)",
+}
+"""Why an event was not windowed; each is a health field ``not_windowed_<reason>`` (events)."""
+SUMMED = (
+    "lag",
+    "events_per_s",
+    "processed",
+    "dead_letters",
+    "alerts",
+    "late_events",
+    "open_windows",
+    *(f"not_windowed_{reason}" for reason in NOT_WINDOWED),
+)
 
 
 def health_key(group: str, instance: str) -> str:
@@ -61,11 +77,12 @@ def _number(value: str | None) -> float:
 
 
 def read_health(settings: Settings | None = None, stale_after: float = STALE_AFTER_S) -> dict[str, Any]:
-    """``{alive, instances, lag, events_per_s, processed, dead_letters, alerts, last_heartbeat, details}``.
+    """``{alive, instances, lag, events_per_s, processed, dead_letters, alerts, not_windowed, last_heartbeat, details}``.
 
     ``alive`` is true when at least one instance sent a heartbeat within ``stale_after`` seconds;
     ``last_heartbeat`` is an epoch float or ``None``; counters are summed over live instances
-    (``processed``/``dead_letters`` count since each instance started).
+    (``processed``/``dead_letters`` count since each instance started); ``not_windowed`` maps each
+    reason of :data:`NOT_WINDOWED` to the events stored (or dead-lettered) but not windowed for it.
     """
     s = settings or get_settings()
     r = redis_client(s)
@@ -80,8 +97,10 @@ def read_health(settings: Settings | None = None, stale_after: float = STALE_AFT
             details.append(record)
     live = [d for d in details if d["alive"]]
     out: dict[str, Any] = {k: sum(_number(d.get(k)) for d in live) for k in SUMMED}
-    for k in ("lag", "processed", "dead_letters", "alerts", "late_events", "open_windows"):
-        out[k] = int(out[k])
+    for k in SUMMED:
+        if k != "events_per_s":
+            out[k] = int(out[k])
+    out["not_windowed"] = {reason: out[f"not_windowed_{reason}"] for reason in NOT_WINDOWED}
     out["events_per_s"] = round(out["events_per_s"], 1)
     out["alive"] = bool(live)
     out["instances"] = len(live)

@@ -108,6 +108,32 @@ def validate(files: list[Path] = typer.Argument(..., help="Rule files to check."
 
 
 @app.command()
+def backfill(
+    date: str = typer.Option(..., "--date", help="UTC day of event time, yyyyMMdd."),
+    rule: str | None = typer.Option(None, "--rule", help="Only this rule (default: every enabled rule)."),
+    overrides: list[str] = typer.Option(  # noqa: B008
+        [], "--set", help="RULE.SETTING=VALUE, e.g. speeding.threshold=100 (implies --dry-run)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; compare with the alerts in Redis."),
+    rules_dir: Path | None = typer.Option(None, help="Rule directory (default: settings.rules_dir)."),  # noqa: B008
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Run the rule files over one stored day of HBase: raise its alerts, or backtest changed settings."""
+    from streaming.backfill import backfill as run_backfill
+    from streaming.rules.model import RuleError
+
+    try:
+        report = run_backfill(date, rule=rule, overrides=overrides, dry_run=dry_run, rules_dir=rules_dir)
+    except (RuleError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        typer.echo("\n".join(report.lines()))
+
+
+@app.command()
 def supervise(
     run_seconds: float = typer.Option(600.0, help="Supervise for this long, then stop the processors cleanly."),
     instances: int = typer.Option(1, help="Processors to keep running in the consumer group."),
@@ -136,9 +162,14 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         typer.echo(json.dumps(health, indent=2, default=str))
     else:
+        from smartcar.stream_health import NOT_WINDOWED
+
         for key in ("alive", "instances", "lag", "events_per_s", "processed", "dead_letters", "alerts"):
             typer.echo(f"{key:>14}: {health[key]}")
         typer.echo(f"{'last_heartbeat':>14}: {_when(health['last_heartbeat'])}")
+        typer.echo(f"{'not windowed':>14}: {sum(health['not_windowed'].values())} events stored but not windowed")
+        for reason, label in NOT_WINDOWED.items():
+            typer.echo(f"{reason:>14}: {health['not_windowed'][reason]}  ({label})")
     if not health["alive"]:
         sys.exit(3)
 

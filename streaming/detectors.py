@@ -7,6 +7,10 @@ close, and the new version only opens windows starting at or after ``T``. So "80
 from the next window on, no event is dropped, and no window is evaluated half under each version.
 The same mechanism covers a changed window size or aggregate, which a threshold-only patch of
 the running state could not.
+
+Days are independent (see :mod:`streaming.windows`), so the cut-over is per day: in each day the
+old version has seen, it keeps the windows up to that day's ``T``; a day it never saw (a past day
+streamed after the change) is the new version's from its first window.
 """
 
 from __future__ import annotations
@@ -17,17 +21,26 @@ from collections.abc import Callable, Iterable, Mapping
 
 from streaming.events import DrivingEvent
 from streaming.rules.model import Rule
-from streaming.windows import NEG_INF, POS_INF, Alert, WindowedAggregation
+from streaming.windows import NEG_INF, POS_INF, Alert, DayWindows, WindowedAggregation
 
 log = logging.getLogger(__name__)
 
 
 class DetectorEngine:
-    """All rules x their live generations; not thread-safe (one per processor loop)."""
+    """All rules x their live generations x days, for one input partition; not thread-safe.
 
-    def __init__(self, rules: Mapping[str, Rule] | None = None, clock: Callable[[], float] = time.time) -> None:
+    One engine per partition keeps a partition's windows closed by that partition's own per-day
+    watermarks: producers key events by car, so a car's windows never need another partition.
+    """
+
+    def __init__(
+        self,
+        rules: Mapping[str, Rule] | None = None,
+        clock: Callable[[], float] = time.time,
+        started: int | None = None,
+    ) -> None:
         self.clock = clock
-        self.started = int(clock())
+        self.started = int(clock()) if started is None else started
         self.generations: dict[str, list[WindowedAggregation]] = {}
         self._active: dict[str, Rule] = {}
         if rules:
@@ -40,103 +53,189 @@ class DetectorEngine:
         record, tests) never see a rule missing half-way through a reload."""
         return self._active
 
-    def set_rules(self, rules: Mapping[str, Rule]) -> None:
+    def set_rules(self, rules: Mapping[str, Rule], quiet: bool = False) -> None:
         """Install a new rule set; unchanged rules keep their state untouched."""
         for name, gens in list(self.generations.items()):
             current = gens[-1]
-            if name not in rules:
-                log.warning("rule %s removed: open windows of v%s finish, no new ones", name, current.rule.version)
-                current.hi = self._cutover(current)
+            if name not in rules and not current.fenced:
+                if not quiet:
+                    log.warning("rule %s removed: open windows of v%s finish, no new ones", name, current.rule.version)
+                self._fence(current)
         for name, rule in rules.items():
             gens = self.generations.setdefault(name, [])
-            current = gens[-1] if gens and gens[-1].hi == POS_INF else None
+            current = gens[-1] if gens and not gens[-1].fenced else None
             if current is not None and current.rule == rule:
                 continue
-            origin = 0 if rule.window.time == "event" else self.started
-            if current is None:
-                gen = WindowedAggregation(rule, origin=origin)
-                if gens:  # re-added after removal: start after the old fence
-                    gen.lo = max(g.hi for g in gens)
-                    gen.closed_before = gens[-1].closed_before
-                    gen.max_time = gens[-1].max_time
-                log.info("rule %s v%s active (%s)", name, rule.version, rule.source)
-            else:
-                cut = self._cutover(current)
-                current.hi = cut
-                # new windows start on the new version's grid, at or after the cut-over
-                lo = cut + (-(cut - origin)) % rule.window.step if cut > NEG_INF else NEG_INF
-                gen = WindowedAggregation(rule, lo=lo, origin=origin)
-                gen.closed_before = current.closed_before
-                gen.max_time = current.max_time
-                log.info(
-                    "rule %s v%s -> v%s (%s): windows starting from %s use the new version",
-                    name,
-                    current.rule.version,
-                    rule.version,
-                    rule.source,
-                    gen.lo,
-                )
+            gen = WindowedAggregation(rule, origin=0 if rule.window.time == "event" else self.started)
+            if current is not None:
+                self._fence(current)
+            self._take_over(gens, gen)
+            if not quiet:
+                if current is None:
+                    log.info("rule %s v%s active (%s)", name, rule.version, rule.source)
+                else:
+                    log.info(
+                        "rule %s v%s -> v%s (%s): from the next window of each day on",
+                        name,
+                        current.rule.version,
+                        rule.version,
+                        rule.source,
+                    )
             gens.append(gen)
         self._active = dict(rules)
 
-    def _cutover(self, gen: WindowedAggregation) -> int:
-        end = gen.max_open_end()
-        now = gen.max_time if gen.event_time else int(self.clock())
-        boundary = gen.next_boundary(now) if now > NEG_INF else NEG_INF
-        return max(end if end is not None else NEG_INF, boundary)
+    def _fence(self, gen: WindowedAggregation) -> None:
+        """Stop ``gen`` at each day's cut-over: it finishes the windows it has, and takes no new day."""
+        now = None if gen.event_time else int(self.clock())
+        gen.fenced = True
+        for dw in gen.days.values():
+            dw.hi = gen.cutover(dw, now)
+
+    @staticmethod
+    def _take_over(older: list[WindowedAggregation], gen: WindowedAggregation) -> None:
+        """The new generation starts each day the older ones know at the window after their fence."""
+        step, origin = gen.spec.step, gen.origin
+        for old in older:
+            for day, odw in old.days.items():
+                dw = gen.days.get(day) or gen.days.setdefault(day, DayWindows())
+                cut = odw.hi
+                lo = cut + (-(cut - origin)) % step if NEG_INF < cut < POS_INF else cut
+                dw.lo = max(dw.lo, lo)
+                dw.closed_before = max(dw.closed_before, odw.closed_before)
+                dw.max_time = max(dw.max_time, odw.max_time)
 
     # --- events -------------------------------------------------------------------------------
-    def process(self, events: list[DrivingEvent], min_start: int = NEG_INF) -> None:
-        """Fold a batch of one partition's events into every live generation."""
+    def process(
+        self, events: list[DrivingEvent], floors: Mapping[int, int] | None = None, below_floor: str = "below_floor"
+    ) -> None:
+        """Fold a batch of this partition's events into every live generation.
+
+        ``floors``: per day, the replay floor (windows before it were already reported);
+        ``below_floor``: the reason events under it are counted with (``late`` for new events).
+        """
         now = None
         for gens in self.generations.values():
             for gen in gens:
                 if gen.event_time:
-                    gen.add(events, min_start)
+                    gen.add(events, floors, below_floor=below_floor)
                 else:
                     if now is None:
                         now = int(self.clock())
                     gen.add(events, now=now)
 
-    def close_due(self, stream_time: int | None, idle_advance: int = 0) -> list[Alert]:
+    def close_due(self, marks: Mapping[int, int] | int | None, idle_advance: int = 0) -> list[Alert]:
         """Close windows the watermark has passed.
 
-        ``stream_time`` is the event time all inputs have reached (the processor passes the
-        minimum over its active partitions; ``None``: unknown yet, event-time windows stay open);
-        ``idle_advance`` pushes it on when input stalls. Processing-time windows use the clock.
+        ``marks``: per day, the event time this partition has reached in that day (idleness
+        included, see :mod:`streaming.watermarks`); an ``int`` applies to every day (tests,
+        flushes); ``None``: unknown yet, event-time windows stay open. Each rule subtracts its
+        grace. Processing-time windows use the clock.
         """
         alerts: list[Alert] = []
         now = int(self.clock())
         for name, gens in list(self.generations.items()):
             for gen in gens:
+                grace = gen.spec.grace
                 if not gen.event_time:
                     alerts.extend(gen.close(now))
-                elif stream_time is not None:
-                    alerts.extend(gen.close(stream_time + idle_advance - gen.spec.grace))
-            # drop fenced generations that have nothing left to close
-            keep = [g for g in gens if g.hi == POS_INF or g.open or g.closed_before < g.hi + g.spec.size]
+                elif isinstance(marks, int):
+                    alerts.extend(gen.close(marks + idle_advance - grace))
+                elif marks:
+                    alerts.extend(gen.close_days({d: m + idle_advance - grace for d, m in marks.items()}))
+            keep = [g for g in gens if not g.finished()]
             if keep:
                 self.generations[name] = keep
             else:
                 del self.generations[name]
         return alerts
 
-    def floor(self) -> int:
-        """Earliest event time any open event-time window may still need (for offset commits)."""
-        floors = [g.floor() for gens in self.generations.values() for g in gens if g.event_time]
-        return min(floors, default=POS_INF)
+    def floors(self) -> dict[int, int]:
+        """Per day, the earliest event time any open event-time window may still need (offset commits)."""
+        out: dict[int, int] = {}
+        for gens in self.generations.values():
+            for gen in gens:
+                if gen.event_time:
+                    for day, floor in gen.floors().items():
+                        out[day] = min(floor, out.get(day, POS_INF))
+        return out
 
-    def reset(self) -> None:
-        """Forget all window state (after a partition rebalance; it is rebuilt by replay)."""
-        rules = self.rules
-        self.generations = {}
-        self.set_rules(rules)
+    def forget_days(self, days: Iterable[int]) -> None:
+        """Drop the state of days past the retention (their windows were closed long ago)."""
+        for gens in self.generations.values():
+            for gen in gens:
+                for day in days:
+                    gen.days.pop(day, None)
 
     # --- introspection ----------------------------------------------------------------------
+    def open_windows(self, rule: str | None = None) -> int:
+        """Open accumulators (car x window), of every rule or of one."""
+        return sum(g.open_keys() for name, gens in self.generations.items() if rule in (None, name) for g in gens)
+
+    def not_windowed(self) -> dict[str, dict[str, int]]:
+        """``{reason: {rule: events}}`` of events a rule could not window (late, below the replay floor)."""
+        out: dict[str, dict[str, int]] = {"late": {}, "below_floor": {}}
+        for name, gens in self.generations.items():
+            for gen in gens:
+                for reason, n in gen.not_windowed.items():
+                    out[reason][name] = out[reason].get(name, 0) + n
+        return out
+
+
+class Detectors:
+    """The live rule set and one :class:`DetectorEngine` per owned partition (what the processor holds)."""
+
+    def __init__(self, rules: Mapping[str, Rule] | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.started = int(clock())
+        self._active: dict[str, Rule] = dict(rules or {})
+        self.engines: dict[int, DetectorEngine] = {}
+        self._gone: dict[str, dict[str, int]] = {"late": {}, "below_floor": {}}
+        """Counts of engines dropped on a revocation, so the totals never go backwards."""
+
+    @property
+    def rules(self) -> dict[str, Rule]:
+        return self._active
+
+    def set_rules(self, rules: Mapping[str, Rule]) -> None:
+        for engine in self.engines.values():
+            engine.set_rules(rules, quiet=True)
+        DetectorEngine(None, self.clock, self.started).set_rules(rules)  # logs the change once
+        self._active = dict(rules)
+
+    def partition(self, p: int) -> DetectorEngine:
+        engine = self.engines.get(p)
+        if engine is None:
+            engine = self.engines[p] = DetectorEngine(None, self.clock, self.started)
+            engine.set_rules(self._active, quiet=True)
+        return engine
+
+    def drop(self, p: int) -> None:
+        engine = self.engines.pop(p, None)
+        if engine is not None:
+            for reason, by_rule in engine.not_windowed().items():
+                for rule, n in by_rule.items():
+                    self._gone[reason][rule] = self._gone[reason].get(rule, 0) + n
+
+    def reset(self) -> None:
+        for p in list(self.engines):
+            self.drop(p)
+
+    def not_windowed(self) -> dict[str, dict[str, int]]:
+        out = {reason: dict(by_rule) for reason, by_rule in self._gone.items()}
+        for engine in self.engines.values():
+            for reason, by_rule in engine.not_windowed().items():
+                for rule, n in by_rule.items():
+                    out[reason][rule] = out[reason].get(rule, 0) + n
+        return out
+
+    def open_windows(self, rule: str | None = None) -> int:
+        return sum(e.open_windows(rule) for e in list(self.engines.values()))
+
     def stats(self) -> dict[str, int]:
+        late = self.not_windowed()["late"]
         return {
-            "open_windows": sum(g.open_keys() for gens in self.generations.values() for g in gens),
-            "late_events": sum(g.late for gens in self.generations.values() for g in gens),
+            "open_windows": self.open_windows(),
+            "late_events": max(late.values(), default=0),
         }
 
 
@@ -145,7 +244,6 @@ def run_rules(rules: Mapping[str, Rule], events: Iterable[DrivingEvent], flush_a
     engine = DetectorEngine(rules)
     batch = list(events)
     engine.process(batch)
-    stream_time = max((e.epoch for e in batch), default=None)
-    alerts = engine.close_due(stream_time)
-    alerts.extend(engine.close_due(stream_time, idle_advance=flush_after))
-    return alerts
+    if not batch:
+        return []
+    return engine.close_due(max(e.epoch for e in batch) + flush_after)

@@ -17,8 +17,8 @@ instead of a changelog: offsets are committed only
 
 1. after the HBase batch, the dead letters and the Redis alerts of every consumed event have
    been written (synchronously, in that order), and
-2. only up to the oldest event an open event-time window may still need (its *floor*, stored in
-   Redis in the same transaction as the alerts, before the commit).
+2. only up to the oldest event an open event-time window of any day may still need (its *floor*,
+   kept per day and stored in Redis, with the offset read up to, before the commit).
 
 The HBase batch of one consume() call is written by a background thread while the main thread
 parses and windows the next batch (at most one batch in flight); the sink splits the batch over
@@ -32,24 +32,31 @@ covering them are committed.
 A restarted (or ``kill -9``-ed) processor resumes from the committed offsets, rewrites the
 replayed events to HBase (same row key and cell timestamp: no duplicates), rebuilds every open
 window from complete input, and re-emits at most alerts it had already written (Redis sets and
-alert ids make those no-ops). Events older than the stored floor are stored but not windowed,
-because their windows were closed and reported before the crash. Processing-time windows (the
+alert ids make those no-ops). Replayed events older than their day's stored floor are stored but
+not windowed (``below_floor``), because their windows were closed and reported before the crash;
+new events there are ``late``. Event time is per partition **and day** (:mod:`streaming.watermarks`):
+any mix of days is windowed exactly. An event dated more than ``stream_max_future_s`` ahead of
+the wall clock is a dead letter; one older than the state retention is stored and counted
+(``too_old``). Every event stored but not windowed is counted by reason in the health record.
+Processing-time windows (the
 original's ``time_batch``) cannot be rebuilt by replay by their nature; they do not hold back
 commits and lose their open batch on a crash, as Esper did.
 
 Scaling: several processes in the same consumer group share the partitions (eager rebalance;
 on a rebalance the window state is dropped and rebuilt by replay from the committed offsets).
-Per-car rules are exact only if each car's events stay in one partition, so producers must key
-messages by car number (the original topic had one partition and no key).
+Each partition has its own windows (:class:`~streaming.detectors.Detectors`): per-car rules need
+each car's events in one partition, so producers key messages by car number (the original topic
+had one partition and no key).
 
 This module keeps the loop; the parts live beside it: per-partition state
-(:mod:`streaming.partitions`), the commit plan (:mod:`streaming.offsets`), stream time, idleness and
-alignment (:mod:`streaming.alignment`), the sinks behind one interface (:mod:`streaming.sinks.base`).
+(:mod:`streaming.partitions`), the commit plan (:mod:`streaming.offsets`), per-day event time and
+idleness (:mod:`streaming.watermarks`), the sinks behind one interface (:mod:`streaming.sinks.base`).
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import signal
@@ -67,8 +74,7 @@ from smartcar.clients import kafka_consumer, redis_client
 from smartcar.driving_days import DayActivity
 from smartcar.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
-from streaming.alignment import IdlenessProbe, pause_resume, stream_time
-from streaming.detectors import DetectorEngine
+from streaming.detectors import Detectors
 from streaming.events import DeadLetter, parse_line
 from streaming.offsets import commit_plan
 from streaming.partitions import PartitionState, consumer_lag
@@ -77,7 +83,8 @@ from streaming.rules.loader import RulesWatcher
 from streaming.sinks.base import Batch, Sink
 from streaming.sinks.kafka_topics_sink import KafkaTopicsSink
 from streaming.sinks.redis_sink import RedisSink
-from streaming.windows import NEG_INF, Alert
+from streaming.watermarks import IdlenessProbe, day_marks
+from streaming.windows import DAY_SECONDS, Alert
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +97,9 @@ class ProcessorConfig:
     health_interval_s: float = 1.0
     rules_poll_s: float = 2.0
     idle_advance_after_s: float = 10.0
-    """With no input for this long, event time is pushed on by the wall time that passes, so the
-    last windows close (Flink's idleness). Simulated time runs ~20x wall time, so this is safe."""
-    align_ahead_s: int = 60
-    """A partition more than this far ahead of the slowest active one (event time) is paused."""
+    """A day with no input for this long has its event time pushed on by the wall time that passes,
+    so its last windows close (Flink's idleness); a partition silent this long with nothing left to
+    read follows the others. Simulated time runs ~20x wall time, so this is safe."""
     hbase: bool = True
     max_seconds: float | None = None
     """Bounded run (the supervisor DAG's runs); ``None`` runs until stopped."""
@@ -110,6 +116,8 @@ class Counters:
     dead_letters: int = 0
     alerts: int = 0
     dead_letter_reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    too_old: int = 0
+    """Stored in HBase but older than the state retention: not windowed."""
 
 
 class StreamProcessor:
@@ -121,7 +129,7 @@ class StreamProcessor:
         self.topic = self.settings.kafka_topic
         self.group = self.settings.kafka_consumer_group
         self.watcher = RulesWatcher(self.config.rules_dir or self.settings.rules_dir)
-        self.engine = DetectorEngine(self.watcher.poll() or {})
+        self.engine = Detectors(self.watcher.poll() or {})
         self.counters = Counters()
         self._rate = RateMeter()
         self._days = DayActivity()  # business days written to HBase, for the "day complete" signal
@@ -167,30 +175,26 @@ class StreamProcessor:
         floors = self.redis.read_floors()
         now = time.monotonic()  # the idle clock starts at assignment
         for tp in partitions:
-            floor = floors.get(f"{tp.topic}:{tp.partition}")
-            self.parts[tp.partition] = PartitionState(floor if floor is not None else NEG_INF, now)
+            saved = floors.get(f"{tp.topic}:{tp.partition}")
+            state = PartitionState(last_seen=now)
+            if saved is not None:
+                state.replay_floors, state.replay_end = dict(saved.days), saved.end
+            self.parts[tp.partition] = state
+            self.engine.partition(tp.partition)
         log.info(
-            "assigned partitions %s (replay floors %s)",
+            "assigned partitions %s (replayed up to %s, floors of %s days)",
             sorted(self.parts),
-            {p: s.replay_floor for p, s in sorted(self.parts.items())},
+            {p: s.replay_end for p, s in sorted(self.parts.items())},
+            {p: len(s.replay_floors) for p, s in sorted(self.parts.items())},
         )
 
     def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # Called between batches: everything consumed so far is written. Commit, then drop state:
         # the next owner (maybe us) rebuilds the open windows by replay from these offsets.
         self._commit()
-        self.engine.reset()
-        # librdkafka can keep a partition's pause flag across a rebalance: a partition we paused
-        # and get back later would then never be fetched again (seen as a processor that never
-        # drained its partition after another instance joined). Resume while we still own it.
-        paused = [tp for tp in partitions if tp.partition in self.parts and self.parts[tp.partition].paused]
-        if paused:
-            try:
-                consumer.resume(paused)
-            except KafkaException as exc:
-                log.warning("could not resume %s before revocation: %s", paused, exc)
         for tp in partitions:
             self.parts.pop(tp.partition, None)
+            self.engine.drop(tp.partition)
         log.info("revoked partitions %s", [tp.partition for tp in partitions])
 
     def run(self) -> Counters:
@@ -225,8 +229,7 @@ class StreamProcessor:
                     if new_rules is not None:
                         self.engine.set_rules(new_rules)
                 idle = now - last_input
-                advance = int(idle - cfg.idle_advance_after_s) if idle > cfg.idle_advance_after_s else 0
-                self._process(msgs, advance)
+                self._process(msgs)
                 if now - last_commit >= cfg.commit_interval_s:
                     self._commit()
                     last_commit = now
@@ -251,12 +254,18 @@ class StreamProcessor:
         return self.counters
 
     # --- the batch ---------------------------------------------------------------------------
-    def _process(self, msgs: list, idle_advance: int) -> None:
+    def _process(self, msgs: list) -> None:
         by_part: dict[int, list] = {}
+        first_new: dict[int, int] = {}  # per partition: index of the first event past the replay
         batch = Batch()
         valid, dead = batch.events, batch.dead_letters
         parts = self.parts
         wall = time.monotonic()
+        now = time.time()
+        future_limit = int(now) + self.settings.stream_max_future_s
+        retention = self.settings.stream_state_retention_days
+        past_limit = int(now) - retention * DAY_SECONDS if retention else None
+        too_old = 0
         for m in msgs:
             err = m.error()
             if err is not None:
@@ -274,19 +283,34 @@ class StreamProcessor:
             if type(ev) is DeadLetter:
                 dead.append((m, ev))
                 continue
+            if ev.epoch > future_limit:  # a wrong clock must not move any watermark
+                dead.append((m, DeadLetter("future_timestamp", m.value())))
+                continue
+            valid.append(ev)
+            if past_limit is not None and ev.epoch < past_limit:
+                too_old += 1
+                continue
             state.record(off, ev.epoch)
             events = by_part.get(p)
             if events is None:
                 events = by_part[p] = []
+            if off >= state.replay_end and p not in first_new:
+                first_new[p] = len(events)
             events.append(ev)
-            valid.append(ev)
         for p, events in by_part.items():
             state = parts[p]
-            self.engine.process(events, state.replay_floor)
-            state.advance(min(e.epoch for e in events), max(e.epoch for e in events), wall)
-        now = stream_time(parts, self._idleness.idle_at(wall) if self._idleness else lambda *_: False)
-        batch.alerts.extend(self.engine.close_due(now, idle_advance))
-        self._align(now)
+            engine = self.engine.partition(p)
+            k = first_new.get(p, len(events))
+            if k:
+                engine.process(events[:k] if k < len(events) else events, state.replay_floors, "below_floor")
+            if k < len(events):
+                engine.process(events[k:] if k else events, state.replay_floors, "late")
+            state.advance(events, wall)
+        if past_limit is not None:
+            self._forget_before(past_limit // DAY_SECONDS)
+        idle = self._idleness.idle_at(wall) if self._idleness else lambda *_: False
+        for p, marks in day_marks(parts, idle, wall, self.config.idle_advance_after_s).items():
+            batch.alerts.extend(self.engine.partition(p).close_due(marks))
         # an exception in a sink ends the run before any commit (replay on restart)
         for sink in self.sinks:
             sink.write_batch(batch)
@@ -301,27 +325,20 @@ class StreamProcessor:
         c.processed += len(valid) + len(dead)
         c.valid += len(valid)
         c.dead_letters += len(dead)
+        c.too_old += too_old
+
+    def _forget_before(self, day: int) -> None:
+        """State retention: days older than it are dropped from the clocks, floors and windows."""
+        for p, state in self.parts.items():
+            gone = state.forget_days_before(day)
+            if gone:
+                self.engine.partition(p).forget_days(gone)
 
     def _log_alerts(self, alerts: list[Alert]) -> None:
         for a in alerts[:5]:
             log.info("ALERT %s %s value=%.1f window=%s..%s", a.rule, a.member, a.value, a.window_start, a.window_end)
         if len(alerts) > 5:
             log.info("... and %d more alerts", len(alerts) - 5)
-
-    def _align(self, now: int | None) -> None:
-        """Pause partitions far ahead in event time, resume them once the others caught up."""
-        if self.consumer is None:
-            return
-        pause, resume = pause_resume(self.parts, now, self.config.align_ahead_s)
-        if pause:
-            self.consumer.pause([TopicPartition(self.topic, p) for p in pause])
-        if resume:
-            # resume re-fetches from the consumed position; nothing is skipped
-            self.consumer.resume([TopicPartition(self.topic, p) for p in resume])
-        for p in pause:
-            self.parts[p].paused = True
-        for p in resume:
-            self.parts[p].paused = False
 
     # --- commits -----------------------------------------------------------------------------
     def _commit(self) -> None:
@@ -330,7 +347,7 @@ class StreamProcessor:
             sink.drain()
         if self.consumer is None:
             return
-        offsets, floors = commit_plan(self.parts, self.engine.floor())
+        offsets, floors = commit_plan(self.parts, {p: e.floors() for p, e in self.engine.engines.items()})
         if not offsets:
             return
         if floors:
@@ -351,6 +368,22 @@ class StreamProcessor:
     def _lag(self) -> int:
         return consumer_lag(self.consumer, self.topic, self.parts)
 
+    def _not_windowed(self) -> dict[str, object]:
+        """Events stored (or dead-lettered) but not windowed, by reason: the health record's counts.
+
+        ``late`` and ``below_floor`` differ per rule (window size and grace); the flat count is the
+        largest over the rules, the JSON beside it has each rule's.
+        """
+        by_rule = self.engine.not_windowed()
+        c = self.counters
+        return {
+            "not_windowed_late": max(by_rule["late"].values(), default=0),
+            "not_windowed_below_floor": max(by_rule["below_floor"].values(), default=0),
+            "not_windowed_too_old": c.too_old,
+            "not_windowed_future": c.dead_letter_reasons.get("future_timestamp", 0),
+            "not_windowed_by_rule": json.dumps(by_rule, sort_keys=True),
+        }
+
     def _publish_health(self, stopping: bool = False) -> None:
         c = self.counters
         fields = {
@@ -368,6 +401,7 @@ class StreamProcessor:
             "rule_errors": len(self.watcher.errors),
             "hbase": "on" if self.config.hbase else "off",
             **self.engine.stats(),
+            **self._not_windowed(),
         }
         try:
             stream_health.publish(self.config.instance, fields, self.settings, client=self._health_client)

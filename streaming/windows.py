@@ -1,25 +1,31 @@
 """Window state machines that run a :class:`~streaming.rules.model.Rule` (hand-written; see processor docstring).
 
 One :class:`WindowedAggregation` holds the open windows of one rule *generation* (a rule
-version): ``{window start: {car: accumulator}}``. Windows are aligned to the epoch (or, in
-processing time, to the moment the processor started, like Esper's ``time_batch``), so all cars
-share a handful of window starts and closing is a scan over a few dict keys, not over cars.
+version) for one input partition, **per business day**: ``{day: DayWindows}``, each with
+``{window start: {car: accumulator}}``. Windows are aligned to the epoch (or, in processing time,
+to the moment the processor started, like Esper's ``time_batch``), so all cars share a handful of
+window starts and closing is a scan over a few dict keys, not over cars. A window belongs to the
+UTC day of its start; a window never spans days for the shipped rules (30 s and 60 s divide a day).
 
-Time: in event-time mode the watermark is the largest event time seen minus ``grace``; a window
-closes when the watermark reaches its end, and events for closed windows are counted as late
-(they are still stored in HBase, never lost). In processing-time mode the clock is ``time.time()``.
+Why per day: users stream a past day after newer ones (replays, backfills, simulations) and cars
+send wrong clocks. With one event-time mark per partition, the first newer event would make every
+older day "late" forever. Here each day has its own marks: the caller closes a day's windows with
+that day's watermark (:mod:`streaming.watermarks`), and an event is late only against the windows
+of its own day. Events for windows already closed are counted as ``late``; events below the
+replay floor of their day (windows reported before a restart) as ``below_floor`` (or ``late`` when
+the caller says they are new events, not replayed ones). They are still stored in HBase.
 
 Restart: the processor commits Kafka offsets only up to the oldest event a not-yet-closed window
-may still need (:meth:`floor`), and persists that floor. After a restart it replays from the
-committed offset with ``min_start = floor``: windows starting before the floor were closed (and
-reported) before the crash and are not rebuilt; every window starting at or after it is rebuilt
-from complete input, so it reports the same alert again, which the Redis writes absorb.
+of any day may still need (:meth:`floors`), and persists those floors per day. After a restart it
+replays from the committed offset with them: windows starting before their day's floor were closed
+(and reported) before the crash and are not rebuilt; every window starting at or after it is
+rebuilt from complete input, so it reports the same alert again, which the Redis writes absorb.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from streaming.events import FIELD_NAMES, DrivingEvent, epoch_timestamp
@@ -123,19 +129,43 @@ def _result(rule: Rule, acc: Acc) -> float:
     return acc[1]
 
 
-class WindowedAggregation:
-    """Open windows of one rule generation; accepts windows starting in ``[lo, hi)``."""
+DAY_SECONDS = 86_400
 
-    def __init__(self, rule: Rule, lo: int = NEG_INF, hi: int = POS_INF, origin: int = 0) -> None:
+
+def day_of(epoch: int) -> int:
+    """The UTC day number of an epoch second (``epoch // 86400``): the key of a day's windows."""
+    return epoch // DAY_SECONDS
+
+
+class DayWindows:
+    """The open windows of one day in one generation, and how far that day is closed."""
+
+    __slots__ = ("closed_before", "hi", "lo", "max_time", "open")
+
+    def __init__(self, lo: int = NEG_INF, hi: int = POS_INF) -> None:
+        self.open: dict[int, dict[str, Acc]] = {}
+        self.lo = lo
+        """Windows starting before this belong to an older generation of the rule (version cut-over)."""
+        self.hi = hi
+        """Windows starting at or after this belong to a newer generation."""
+        self.closed_before = NEG_INF
+        """Windows of this day with end <= this are closed."""
+        self.max_time = NEG_INF
+        """Newest event time folded into this day's windows (the version cut-over point)."""
+
+
+class WindowedAggregation:
+    """Open windows of one rule generation, per day; accepts windows starting in each day's ``[lo, hi)``."""
+
+    def __init__(self, rule: Rule, origin: int = 0) -> None:
         self.rule = rule
         self.spec = rule.window
-        self.lo = lo
-        self.hi = hi
         self.origin = origin  # processing time: windows aligned to processor start, like time_batch
-        self.open: dict[int, dict[str, Acc]] = {}
-        self.closed_before = NEG_INF  # windows with end <= this are closed
-        self.max_time = NEG_INF
-        self.late = 0
+        self.days: dict[int, DayWindows] = {}
+        self.fenced = False
+        """A newer generation took over: days this one never saw go to the newer one."""
+        self.not_windowed: dict[str, int] = {"late": 0, "below_floor": 0}
+        """Events no window of this generation took, by reason (counted once per event)."""
         self._update = _compile_update(rule)
         self._init = _initial(rule)
         self._filters = [c.compile() for c in rule.where]
@@ -144,29 +174,62 @@ class WindowedAggregation:
     def event_time(self) -> bool:
         return self.spec.time == "event"
 
-    def add(self, events: Iterable[DrivingEvent], min_start: int = NEG_INF, now: int | None = None) -> None:
-        """Fold events into their windows. ``now`` (processing time) replaces the event time."""
+    def day(self, day: int) -> DayWindows | None:
+        """The windows of ``day``, created on first use unless a newer generation owns new days."""
+        dw = self.days.get(day)
+        if dw is None and not self.fenced:
+            dw = self.days[day] = DayWindows()
+        return dw
+
+    def add(
+        self,
+        events: Iterable[DrivingEvent],
+        floors: Mapping[int, int] | None = None,
+        now: int | None = None,
+        below_floor: str = "below_floor",
+    ) -> None:
+        """Fold events into their windows. ``now`` (processing time) replaces the event time.
+
+        ``floors`` maps a day to the start of its oldest window not yet reported (the replay floor);
+        events of older windows are counted under ``below_floor`` (the caller names them ``late``
+        when they are new events rather than a replay).
+        """
         size, step, origin = self.spec.size, self.spec.step, self.origin
-        lo = max(self.lo, min_start)
-        hi, closed, open_, update, init = self.hi, self.closed_before, self.open, self._update, self._init
-        filters = self._filters
+        update, init, filters = self._update, self._init, self._filters
+        floors = floors or {}
+        counts = self.not_windowed
         tumbling = size == step
-        max_time = self.max_time
+        cur_day = None
+        dw: DayWindows | None = None
+        open_: dict[int, dict[str, Acc]] = {}
+        lo = hi = closed = floor = 0
         for e in events:
             if filters and not all(f(e) for f in filters):
                 continue
             t = e.epoch if now is None else now
-            if t > max_time:
-                max_time = t
             rel = t - origin
             last = t - rel % step
             starts = (last,) if tumbling else range(last - size + step, last + 1, step)
+            taken = False
+            reason = None
             for start in starts:
-                if start < lo or start >= hi:
-                    continue
+                day = start // DAY_SECONDS
+                if day != cur_day:
+                    cur_day = day
+                    dw = self.day(day)
+                    if dw is not None:
+                        open_, lo, hi, closed = dw.open, dw.lo, dw.hi, dw.closed_before
+                        floor = floors.get(day, NEG_INF)
+                if dw is None or start < lo or start >= hi:
+                    continue  # another generation's window (rule version cut-over)
                 if start + size <= closed:
-                    self.late += 1
+                    reason = "late"
                     continue
+                if start < floor:
+                    reason = below_floor
+                    continue
+                if t > dw.max_time:
+                    dw.max_time = t
                 bucket = open_.get(start)
                 if bucket is None:
                     bucket = open_[start] = {}
@@ -178,55 +241,81 @@ class WindowedAggregation:
                 if e.epoch >= acc[2]:
                     acc[2] = e.epoch
                     acc[3] = e.date
-        self.max_time = max_time
+                taken = True
+            if reason is not None and not taken:
+                counts[reason] += 1
 
     def close(self, watermark: int) -> list[Alert]:
-        """Close every window whose end <= ``watermark``; return the alerts among them."""
+        """Close every window of every day whose end <= ``watermark`` (processing time, flushes)."""
+        return self.close_days(dict.fromkeys(self.days, watermark))
+
+    def close_days(self, watermarks: Mapping[int, int]) -> list[Alert]:
+        """Close, per day, every window whose end <= that day's watermark; return the alerts among them."""
         size = self.spec.size
-        if watermark > self.closed_before:
-            self.closed_before = watermark
-        due = [s for s in self.open if s + size <= watermark]
-        if not due:
-            return []
-        rule = self.rule
-        cond, out = rule.condition, rule.output
         alerts: list[Alert] = []
-        for start in sorted(due):
-            for car, acc in self.open.pop(start).items():
-                value = _result(rule, acc)
-                if cond.holds(value, acc[0]):
-                    ts = acc[3]
-                    alerts.append(
-                        Alert(
-                            rule=rule.name,
-                            rule_version=rule.version,
-                            car_number=car,
-                            window_start=start,
-                            window_end=start + size,
-                            time_mode=self.spec.time,
-                            value=float(value),
-                            count=acc[0],
-                            last_timestamp=ts,
-                            redis_key=out.key.format(date=ts[:8], rule=rule.name),
-                            member=out.member.format(car=car, timestamp=ts, rule=rule.name),
-                            ttl_seconds=out.ttl_seconds,
-                        )
-                    )
+        for day, watermark in watermarks.items():
+            dw = self.days.get(day)
+            if dw is None:
+                continue
+            if watermark > dw.closed_before:
+                dw.closed_before = watermark
+            due = [s for s in dw.open if s + size <= watermark]
+            for start in sorted(due):
+                alerts.extend(self._alerts(start, dw.open.pop(start)))
         return alerts
 
-    def floor(self) -> int:
-        """Earliest event time a window that is not yet closed may still need (event time only)."""
-        oldest_open = min(self.open, default=POS_INF)
-        not_closed = self.closed_before - self.spec.size if self.closed_before > NEG_INF else NEG_INF
-        return min(oldest_open, max(not_closed, self.lo))
+    def _alerts(self, start: int, bucket: dict[str, Acc]) -> list[Alert]:
+        rule = self.rule
+        cond, out, size = rule.condition, rule.output, self.spec.size
+        alerts: list[Alert] = []
+        for car, acc in bucket.items():
+            value = _result(rule, acc)
+            if cond.holds(value, acc[0]):
+                ts = acc[3]
+                alerts.append(
+                    Alert(
+                        rule=rule.name,
+                        rule_version=rule.version,
+                        car_number=car,
+                        window_start=start,
+                        window_end=start + size,
+                        time_mode=self.spec.time,
+                        value=float(value),
+                        count=acc[0],
+                        last_timestamp=ts,
+                        redis_key=out.key.format(date=ts[:8], rule=rule.name),
+                        member=out.member.format(car=car, timestamp=ts, rule=rule.name),
+                        ttl_seconds=out.ttl_seconds,
+                    )
+                )
+        return alerts
 
-    def max_open_end(self) -> int | None:
-        return max(self.open) + self.spec.size if self.open else None
+    def floors(self) -> dict[int, int]:
+        """Per day, the earliest event time a window that is not yet closed may still need (event time)."""
+        size = self.spec.size
+        out: dict[int, int] = {}
+        for day, dw in self.days.items():
+            oldest_open = min(dw.open, default=POS_INF)
+            not_closed = dw.closed_before - size if dw.closed_before > NEG_INF else NEG_INF
+            out[day] = min(oldest_open, max(not_closed, dw.lo))
+        return out
+
+    def finished(self) -> bool:
+        """Fenced, nothing open, and every day closed past its fence: nothing left for this generation."""
+        size = self.spec.size
+        return self.fenced and all(not dw.open and dw.closed_before >= dw.hi + size for dw in self.days.values())
 
     def next_boundary(self, t: int) -> int:
         """First window start strictly after time ``t``."""
         step = self.spec.step
         return t - (t - self.origin) % step + step
 
+    def cutover(self, dw: DayWindows, now: int | None = None) -> int:
+        """Where a newer version takes over in this day: after its newest open window and its newest event."""
+        end = max(dw.open) + self.spec.size if dw.open else NEG_INF
+        t = dw.max_time if now is None else now
+        boundary = self.next_boundary(t) if t > NEG_INF else NEG_INF
+        return max(end, boundary)
+
     def open_keys(self) -> int:
-        return sum(len(b) for b in self.open.values())
+        return sum(len(b) for dw in self.days.values() for b in dw.open.values())

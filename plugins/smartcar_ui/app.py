@@ -135,6 +135,16 @@ def _stream_charts() -> str:
     return f'<div class="charts">{lag}{rate}</div>'
 
 
+def _not_windowed(h: dict) -> str:
+    """Events stored (or dead-lettered) but not windowed, by reason: the loss is never silent."""
+    from smartcar.stream_health import NOT_WINDOWED
+
+    counts = h.get("not_windowed") or {}
+    rows = [[label, counts.get(reason, 0)] for reason, label in NOT_WINDOWED.items()]
+    classes = ["warning" if counts.get(reason) else "" for reason in NOT_WINDOWED]
+    return "<h2>Events not windowed, by reason</h2>" + table(["reason", "events"], rows, classes)
+
+
 @app.get("/stream", response_class=HTMLResponse)
 def stream() -> str:
     from smartcar.stream_health import read_health
@@ -163,6 +173,7 @@ def stream() -> str:
     keys = sorted({k for d in details for k in d} - {"instance", "alive"})
     body = (
         boxes
+        + _not_windowed(h)
         + _stream_charts()
         + "<h2>Instances</h2>"
         + table(

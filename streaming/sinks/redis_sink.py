@@ -5,19 +5,23 @@ readers still work; next to it a richer record (hash + per-car and latest indexe
 :mod:`smartcar.alerts_store`) names the rule, its version, the window bounds and the aggregate.
 Every write is a set/hash/sorted-set upsert keyed by the alert id (rule, car, window start), so a
 replay after a crash rewrites the same entries. The same transaction stores the processor's
-commit floors, which must be durable before the Kafka offsets they justify are committed.
+commit floors, which must be durable before the Kafka offsets they justify are committed: one
+hash field per partition holding ``{"end": offset read up to, "days": {day: floor}}`` as JSON
+(a bare integer, the format before floors were kept per day, is read as the floor of its day).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping, Sequence
 
 from smartcar.alerts_store import LATEST_INDEX, LATEST_KEEP, alert_key, car_index_key
 from smartcar.clients import redis_client
 from smartcar.settings import Settings, get_settings
+from streaming.offsets import SavedFloors
 from streaming.sinks.base import Batch
-from streaming.windows import Alert
+from streaming.windows import Alert, day_of
 
 FLOOR_PREFIX = "smartcar:stream:floor:"
 
@@ -34,7 +38,7 @@ class RedisSink:
         self.client = redis_client(self.settings)
         self.group = group or self.settings.kafka_consumer_group
 
-    def write(self, alerts: Sequence[Alert], floors: Mapping[str, int] | None = None) -> None:
+    def write(self, alerts: Sequence[Alert], floors: Mapping[str, SavedFloors] | None = None) -> None:
         if not alerts and not floors:
             return
         pipe = self.client.pipeline(transaction=True)
@@ -53,7 +57,7 @@ class RedisSink:
         if alerts:
             pipe.zremrangebyrank(LATEST_INDEX, 0, -LATEST_KEEP - 1)
         if floors:
-            pipe.hset(floor_key(self.group), mapping={k: str(v) for k, v in floors.items()})
+            pipe.hset(floor_key(self.group), mapping={k: encode_floors(v) for k, v in floors.items()})
         pipe.execute()
 
     def write_batch(self, batch: Batch) -> None:
@@ -65,5 +69,17 @@ class RedisSink:
     def close(self) -> None:
         self.client.close()
 
-    def read_floors(self) -> dict[str, int]:
-        return {k: int(v) for k, v in self.client.hgetall(floor_key(self.group)).items()}
+    def read_floors(self) -> dict[str, SavedFloors]:
+        return {k: decode_floors(v) for k, v in self.client.hgetall(floor_key(self.group)).items()}
+
+
+def encode_floors(saved: SavedFloors) -> str:
+    return json.dumps({"end": saved.end, "days": {str(d): f for d, f in sorted(saved.days.items())}})
+
+
+def decode_floors(text: str) -> SavedFloors:
+    """The stored JSON, or a bare integer floor (older format: one floor, no replay end)."""
+    value = json.loads(text)
+    if isinstance(value, int):
+        return SavedFloors(0, {day_of(value): value})
+    return SavedFloors(int(value["end"]), {int(d): int(f) for d, f in value["days"].items()})

@@ -83,7 +83,7 @@ def test_out_of_order_within_grace_counts_and_late_is_counted_not_windowed():
     assert alerts[0].last_timestamp == "20200322100028"  # the latest event time, whatever the order
     late = events(scripted_lines(["D0001"], START, 2, lambda c, t: 200))
     engine.process(late)
-    assert engine.stats()["late_events"] == 1
+    assert engine.not_windowed()["late"] == {"speeding": 1}
 
 
 def test_harsh_braking_counts_matching_events():
@@ -175,12 +175,13 @@ def test_replay_from_floor_reproduces_the_same_alerts():
     for i in range(0, cut, 20):
         engine.process(stream[i : i + 20])
         seen += engine.close_due(stream[i + 19].epoch)
-    floor = engine.floor()
+    floors = engine.floors()
+    (floor,) = floors.values()
     # offsets of events with epoch >= floor are replayed; the rest were committed
     replay_from = min(i for i, e in enumerate(stream) if e.epoch >= floor)
     assert 0 < replay_from <= cut
     restarted = DetectorEngine({"speeding": rule})
-    restarted.process(stream[replay_from:], min_start=floor)
+    restarted.process(stream[replay_from:], floors)
     tail = restarted.close_due(stream[-1].epoch + 3600)
     assert {(a.alert_id, a.member) for a in seen + tail} == full
     # and nothing the restarted engine emits is a partial (wrong) window
@@ -199,4 +200,46 @@ def test_alert_record_fields():
 def test_floor_is_unbounded_without_event_time_rules():
     engine = DetectorEngine({"speeding": speeding_rule(time="processing")})
     engine.process(events(scripted_lines(["M0001"], START, 30, lambda c, t: 100)))
-    assert engine.floor() >= 2**62  # the processor then commits everything it has written
+    assert engine.floors() == {}  # the processor then commits everything it has written
+
+
+def _marks(batch) -> dict[int, int]:
+    """Per day, the newest event time of ``batch`` (what the processor's day clocks give)."""
+    out: dict[int, int] = {}
+    for e in batch:
+        out[e.epoch // 86400] = max(out.get(e.epoch // 86400, 0), e.epoch)
+    return out
+
+
+def test_a_past_day_after_a_newer_one_is_windowed_exactly():
+    """The newer day's clock does not make the older day late (one mark per day)."""
+    speed = lambda c, t: 100 if (t // 30) % 2 else 60  # noqa: E731
+    newer = events(scripted_lines(["N0001"], "20200325100000", 120, speed))
+    older = events(scripted_lines(["N0001"], "20200322100000", 120, speed))
+    engine = DetectorEngine({"speeding": speeding_rule()})
+    got = []
+    for batch in (newer, older):
+        for i in range(0, len(batch), 10):
+            engine.process(batch[i : i + 10])
+            got += engine.close_due(_marks(batch[i : i + 10]))
+    got += engine.close_due(_marks(older), idle_advance=60) + engine.close_due(_marks(newer), idle_advance=60)
+    assert sorted(a.alert_id for a in got) == sorted(
+        a.alert_id for a in run_rules({"speeding": speeding_rule()}, newer + older)
+    )
+    assert len(got) == 4 and engine.not_windowed()["late"] == {"speeding": 0}
+
+
+def test_a_rule_change_cuts_over_per_day_and_a_day_never_seen_is_the_new_version_s():
+    engine = DetectorEngine({"speeding": speeding_rule(80)})
+    today = events(scripted_lines(["V0001"], "20200325100000", 40, lambda c, t: 90))
+    engine.process(today)
+    alerts = engine.close_due(_marks(today))  # closes [0, 30); [30, 60) stays open
+    engine.set_rules({"speeding": speeding_rule(100, version=2)})
+    past = events(scripted_lines(["V0001"], "20200322100000", 60, lambda c, t: 90))
+    engine.process(past)
+    alerts += engine.close_due(_marks(past), idle_advance=60) + engine.close_due(_marks(today), idle_advance=60)
+    # today: both windows open at the change stay v1 (90 > 80); the past day is all v2 (90 < 100)
+    assert sorted((a.window_start - timestamp_epoch("20200325100000"), a.rule_version) for a in alerts) == [
+        (0, 1),
+        (30, 1),
+    ]
