@@ -4,11 +4,14 @@ The day goes through the real processor into HBase and Redis first; the backfill
 from HBase. The dry run must find exactly the independent computation's windows and report them as
 already in Redis; a backtest with another threshold must find that threshold's windows and write
 nothing; and after the day's alerts are wiped, the real run must rebuild Redis exactly as the live
-path left it (ids, members, records, TTLs).
+path left it (ids, members, records, TTLs). The DAG ``smartcar_stream_backfill`` runs the same backtest
+from its params.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
 import json
 import subprocess
 import sys
@@ -18,7 +21,7 @@ import pytest
 
 from smartcar import alerts_store
 from smartcar.clients import redis_client
-from smartcar.settings import REPO_ROOT
+from smartcar.settings import REPO_ROOT, get_settings
 from tests.fixtures.speeding_oracle import speeding_windows
 from tests.fixtures.stream_workload import car_numbers, isolation_env, produce, scripted_lines
 
@@ -64,8 +67,29 @@ def _wipe(settings) -> None:
         r.zrem(alerts_store.LATEST_INDEX, *ids)
 
 
+def _run_dag(settings, monkeypatch, conf: dict) -> dict:
+    """``dag.test()`` of the backfill DAG in this process, on the test's isolated table; its task's report."""
+    spec = importlib.util.spec_from_file_location(
+        "_test_backfill_dag", REPO_ROOT / "dags" / "smartcar_stream_backfill.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for key, value in isolation_env(settings).items():
+        if key.startswith("SMARTCAR_"):
+            monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    try:
+        run = module.dag.test(logical_date=dt.datetime.now(dt.UTC), run_conf=conf)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    (ti,) = run.get_task_instances()
+    assert str(ti.state) == "success", ti.state
+    return ti.xcom_pull(task_ids="backfill_rules")
+
+
 def test_backfill_dry_run_matches_the_independent_count_and_the_real_run_rebuilds_redis(
-    stream_settings, run_processor, wait_for
+    stream_settings, run_processor, wait_for, airflow_home, monkeypatch
 ):
     s = stream_settings
     pairs = list(scripted_lines(CARS, f"{DAY}100000", 600, _speed))
@@ -100,4 +124,10 @@ def test_backfill_dry_run_matches_the_independent_count_and_the_real_run_rebuild
     time.sleep(0.1)
     written = _backfill(s)
     assert written["speeding"]["written"] == len(expected) and written["speeding"]["missing_in_redis"] == len(expected)
+    assert _redis_state(s) == live
+
+    # the same backtest from the UI's DAG, with its params
+    report = _run_dag(s, monkeypatch, {"date": DAY, "rule": "speeding", "overrides": ["speeding.threshold=100"]})
+    (speeding,) = report["rules"]
+    assert speeding["windows"] == len(speeding_windows(lines, threshold=100)) and speeding["written"] == 0
     assert _redis_state(s) == live

@@ -127,3 +127,22 @@ def test_a_past_day_streamed_while_today_streams_live(stream_settings, run_proce
     _settle(proc, len(today) + len(past), wait_for)
     _check(s, proc, cars, [line for _, line in today + past])
     assert speeding_windows(line for _, line in today) and speeding_windows(line for _, line in past)
+
+
+def test_events_older_than_the_state_retention_are_stored_and_counted(stream_settings, run_processor, wait_for):
+    from streaming.sinks.hbase_sink import count_rows
+
+    s = stream_settings.model_copy(update={"stream_state_retention_days": 30})
+    cars = car_numbers(10, "V")
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now - timedelta(seconds=now.second % 30 + 120)
+    today = _lines(cars, start.strftime("%Y%m%d%H%M%S"), 90)
+    old = _lines(cars, "20200301080000", 90)  # years before the 30-day retention
+    proc = run_processor(s, idle_advance_after_s=1)
+    produce(old + today, s, partitions=2)
+    _settle(proc, len(old) + len(today), wait_for)
+    assert proc.counters.too_old == len(old)
+    wait_for(lambda: count_rows(s) == len(old) + len(today), 30, "every event stored in HBase, old ones too")
+    expected = speeding_windows(line for _, line in today)
+    assert expected and _speeding_ids(s, cars) == expected  # the old day raised nothing, and was not lost
+    wait_for(lambda: _health(s)["not_windowed"]["too_old"] == len(old), 10, "too_old in the health record")
