@@ -187,19 +187,35 @@ class Detectors:
     def __init__(self, rules: Mapping[str, Rule] | None = None, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
         self.started = int(clock())
-        self._active: dict[str, Rule] = dict(rules or {})
+        self._active: dict[str, Rule] = {}
         self.engines: dict[int, DetectorEngine] = {}
         self._gone: dict[str, dict[str, int]] = {"late": {}, "below_floor": {}}
         """Counts of engines dropped on a revocation, so the totals never go backwards."""
+        self.set_rules(rules or {})
 
     @property
     def rules(self) -> dict[str, Rule]:
         return self._active
 
     def set_rules(self, rules: Mapping[str, Rule]) -> None:
+        """Every partition's engine cuts over (per day, see the module docstring); logged once here."""
         for engine in self.engines.values():
             engine.set_rules(rules, quiet=True)
-        DetectorEngine(None, self.clock, self.started).set_rules(rules)  # logs the change once
+        for name, old in self._active.items():
+            if name not in rules:
+                log.warning("rule %s removed: open windows of v%s finish, no new ones", name, old.version)
+        for name, rule in rules.items():
+            old = self._active.get(name)
+            if old is None:
+                log.info("rule %s v%s active (%s)", name, rule.version, rule.source)
+            elif old != rule:
+                log.info(
+                    "rule %s v%s -> v%s (%s): from the next window of each day on",
+                    name,
+                    old.version,
+                    rule.version,
+                    rule.source,
+                )
         self._active = dict(rules)
 
     def partition(self, p: int) -> DetectorEngine:

@@ -139,10 +139,19 @@ def test_stream_health_page(page) -> None:
     from smartcar import stream_health
 
     # a fresh heartbeat: the one of the fixture may be older than the 15 s liveness window by now
-    stream_health.publish("browser-test", {"lag": 12, "events_per_s": 950.5, "processed": 123456, "dead_letters": 3})
+    stream_health.publish(
+        "browser-test",
+        {"lag": 12, "events_per_s": 950.5, "processed": 123456, "dead_letters": 3}
+        | {"not_windowed_late": 7, "not_windowed_future": 1},
+    )
     page.goto("/smartcar/stream")
     text = page.locator("body").inner_text()
     assert "RUNNING" in text and "950.5" in text and "browser-test" in text
+    # events stored but not windowed are shown by reason, never silent
+    reasons = page.locator("h2:text('Events not windowed, by reason') + table tbody tr")
+    rows = {r.locator("td").nth(0).inner_text(): r.locator("td").nth(1).inner_text() for r in reasons.all()}
+    assert rows["late beyond grace (the window had closed)"] == "7"
+    assert rows["dated too far ahead (dead letter)"] == "1" and rows["older than the state retention"] == "0"
     # lag and rate over the last hour, from the heartbeats' history
     rate = page.locator('svg.chart[aria-label^="events/s, last hour"]')
     assert page.locator('svg.chart[aria-label^="consumer lag, last hour"]').count() == 1
