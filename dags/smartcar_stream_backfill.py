@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
     schedule=None,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
+    is_paused_upon_creation=False,  # manual only: a trigger from the UI should run, not queue behind a pause
     doc_md=__doc__,
     tags=["smartcar", "streaming", "backfill"],
     params={

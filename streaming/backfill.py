@@ -9,7 +9,7 @@ day's events read back from HBase in event-time order, then either
 * writes the alerts through the live path's :class:`~streaming.sinks.redis_sink.RedisSink` (same
   alert ids, keys and TTLs, so a day the live path already covered is left as it was), or
 * with ``dry_run`` (always, when rule settings are overridden) writes nothing and reports, per rule,
-  the windows and cars it would raise next to those already in Redis for that day.
+  the windows and cars it would raise next to the alert records already in Redis for that day.
 
 The day is a UTC day of event time, as the live windows are: the day's rows plus the previous day's
 ``...240000`` rows (the simulator stamps the next midnight that way). Cells are read at their newest
@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from smartcar import driving_table
+from smartcar.alerts_store import car_index_key
 from smartcar.clients import hbase_connection, redis_client
 from smartcar.settings import Settings, get_settings
 from streaming.detectors import DetectorEngine
@@ -209,7 +210,7 @@ def backfill(
     alerts = engine.close_due(events[-1].epoch + FLUSH_AFTER_S) if events else []
     start = timestamp_epoch(f"{day}000000") or 0
     alerts = [a for a in alerts if start <= a.window_start < start + DAY_SECONDS]
-    redis = redis_client(s)
+    stored_ids = _stored_alert_ids(day, {e.car_number for e in events}, s)
     for name, r in sorted(rules.items()):
         out = RuleReport(name, r.version)
         report.rules.append(out)
@@ -217,16 +218,33 @@ def backfill(
             out.skipped = "processing-time windows cannot be recomputed from stored data"
             continue
         mine = [a for a in alerts if a.rule == name]
-        members = {a.member for a in mine}
-        stored = set(redis.smembers(r.output.key.format(date=day, rule=name)))
+        ids = {a.alert_id for a in mine}
+        stored = {i for i in stored_ids if i.startswith(f"{name}:")}
         out.windows, out.cars = len(mine), len({a.car_number for a in mine})
-        out.in_redis, out.in_redis_cars = len(stored), len({m.rsplit("-", 1)[0] for m in stored})
-        out.missing_in_redis, out.only_in_redis = len(members - stored), len(stored - members)
+        out.in_redis, out.in_redis_cars = len(stored), len({i.split(":")[1] for i in stored})
+        out.missing_in_redis, out.only_in_redis = len(ids - stored), len(stored - ids)
         if not dry:
             _write(mine, s)
             out.written = len(mine)
     log.info("\n".join(report.lines()))
     return report
+
+
+def _stored_alert_ids(day: str, cars: set[str], s: Settings) -> set[str]:
+    """Ids (``rule:car:window start``) of the alert records in Redis whose window starts on ``day``.
+
+    Compared by id, not by the original's ``{car}-{timestamp}`` set members: overlapping windows
+    (hopping rules) can share a member, never an id. Read from each car's index (scored by window end).
+    """
+    start = timestamp_epoch(f"{day}000000") or 0
+    pipe = redis_client(s).pipeline(transaction=False)
+    ordered = sorted(cars)
+    for car in ordered:
+        pipe.zrangebyscore(car_index_key(car), start, start + 2 * DAY_SECONDS)
+    ids: set[str] = set()
+    for found in pipe.execute():
+        ids.update(i for i in found if i.rsplit(":", 1)[-1][:8] == day)
+    return ids
 
 
 def _write(alerts: list[Alert], s: Settings) -> None:

@@ -174,9 +174,14 @@ class StreamProcessor:
     def _on_assign(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         floors = self.redis.read_floors()
         now = time.monotonic()  # the idle clock starts at assignment
+        try:  # where reading resumes: lag and idleness are right before the first message arrives
+            committed = {tp.partition: tp.offset for tp in consumer.committed(partitions, timeout=10) if tp.offset >= 0}
+        except KafkaException as exc:
+            log.warning("could not read the committed offsets of %s: %s", partitions, exc)
+            committed = {}
         for tp in partitions:
             saved = floors.get(f"{tp.topic}:{tp.partition}")
-            state = PartitionState(last_seen=now)
+            state = PartitionState(last_seen=now, committed=committed.get(tp.partition))
             if saved is not None:
                 state.replay_floors, state.replay_end = dict(saved.days), saved.end
             self.parts[tp.partition] = state

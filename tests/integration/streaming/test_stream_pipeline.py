@@ -159,3 +159,22 @@ def test_rule_change_80_to_100_applies_from_next_window(stream_settings, run_pro
         ("20200402000230", "2"),
     ]
     assert proc.counters.valid == 60 + len(rest)  # no event lost across the reloads
+
+
+def test_a_processor_that_finds_nothing_new_reports_lag_0(stream_settings, run_processor, wait_for):
+    """Restarted over a fully committed topic, the processor reads nothing; its lag is 0, not the whole topic."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    s = stream_settings
+    produce(scripted_lines(["P0009"], "20200401000000", 40, lambda c, t: 50), s, partitions=2)
+    consumer = Consumer(s.kafka_client_config(**{"group.id": s.kafka_consumer_group}))
+    ends = [
+        TopicPartition(s.kafka_topic, p, consumer.get_watermark_offsets(TopicPartition(s.kafka_topic, p))[1])
+        for p in (0, 1)
+    ]
+    consumer.commit(offsets=ends, asynchronous=False)  # as a previous owner would have, all windows closed
+    consumer.close()
+    proc = run_processor(s)
+    wait_for(lambda: proc.assigned == {0, 1}, 60, "assignment")
+    wait_for(lambda: any(d.get("lag") == "0" for d in read_health(s)["details"]), 30, "lag 0 published")
+    assert proc.counters.processed == 0 and read_health(s)["lag"] == 0
