@@ -20,13 +20,10 @@ differences. `smartcar stream backfill` is the same from a terminal.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Param, dag, task
-
-log = logging.getLogger(__name__)
 
 
 @dag(
@@ -53,14 +50,12 @@ def smartcar_stream_backfill():
         from streaming.backfill import backfill
 
         p = params or {}
-        report = backfill(
+        report = backfill(  # logs its report table once
             p["date"],
             rule=p.get("rule") or None,
             overrides=[o for o in p.get("overrides") or [] if o.strip()],
             dry_run=bool(p.get("dry_run")),
         )
-        for line in report.lines():
-            log.info("%s", line)
         return report.as_dict()
 
     backfill_rules()
