@@ -20,8 +20,6 @@ Processing-time rules cannot be recomputed from stored data and are reported as 
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -37,7 +35,7 @@ from smartcar.clients import hbase_connection, redis_client
 from smartcar.settings import Settings, get_settings
 from streaming.detectors import DetectorEngine
 from streaming.events import DeadLetter, DrivingEvent, parse_line, timestamp_epoch
-from streaming.rules.loader import rule_files, validate_mapping
+from streaming.rules.loader import read_rule_mapping, rule_files, validate_mapping
 from streaming.rules.model import Rule, RuleError
 from streaming.sinks.redis_sink import RedisSink
 from streaming.windows import DAY_SECONDS, Alert
@@ -138,13 +136,10 @@ def load_rules_with_overrides(
     overrides = overrides or {}
     rules: dict[str, Rule] = {}
     for path in rule_files(directory):
-        data = (
-            yaml.safe_load(path.read_text(encoding="utf-8")) if path.suffix != ".json" else json.loads(path.read_text())
-        )
+        data = read_rule_mapping(path)
         name = data.get("name") if isinstance(data, dict) else None
         if name is None or (only and name != only) or not data.get("enabled", True):
             continue
-        data = copy.deepcopy(data)
         for setting, value in overrides.get(name, {}).items():
             _apply(data, setting, value, str(path))
         rules[name] = validate_mapping(data, str(path))
@@ -154,12 +149,18 @@ def load_rules_with_overrides(
     return rules
 
 
-def day_events(day: str, settings: Settings | None = None) -> tuple[list[DrivingEvent], dict[str, int]]:
-    """The events of UTC day ``day`` stored in ``DriverCarInfo``, by event time, and unreadable rows by reason."""
-    s = settings or get_settings()
+def day_start(day: str) -> int:
+    """Epoch second of midnight UTC starting ``day`` (yyyyMMdd)."""
     start = timestamp_epoch(f"{day}000000")
     if start is None:
         raise ValueError(f"day must be yyyyMMdd, got {day!r}")
+    return start
+
+
+def day_events(day: str, settings: Settings | None = None) -> tuple[list[DrivingEvent], dict[str, int]]:
+    """The events of UTC day ``day`` stored in ``DriverCarInfo``, by event time, and unreadable rows by reason."""
+    s = settings or get_settings()
+    start = day_start(day)
     previous = (datetime.strptime(day, "%Y%m%d") - timedelta(days=1)).strftime("%Y%m%d")
     events: list[DrivingEvent] = []
     unreadable: dict[str, int] = {}
@@ -208,7 +209,7 @@ def backfill(
     engine = DetectorEngine(runnable)
     engine.process(events)
     alerts = engine.close_due(events[-1].epoch + FLUSH_AFTER_S) if events else []
-    start = timestamp_epoch(f"{day}000000") or 0
+    start = day_start(day)
     alerts = [a for a in alerts if start <= a.window_start < start + DAY_SECONDS]
     stored_ids = _stored_alert_ids(day, {e.car_number for e in events}, s)
     for name, r in sorted(rules.items()):
@@ -236,7 +237,7 @@ def _stored_alert_ids(day: str, cars: set[str], s: Settings) -> set[str]:
     Compared by id, not by the original's ``{car}-{timestamp}`` set members: overlapping windows
     (hopping rules) can share a member, never an id. Read from each car's index (scored by window end).
     """
-    start = timestamp_epoch(f"{day}000000") or 0
+    start = day_start(day)
     pipe = redis_client(s).pipeline(transaction=False)
     ordered = sorted(cars)
     for car in ordered:

@@ -97,7 +97,9 @@ class DetectorEngine:
         step, origin = gen.spec.step, gen.origin
         for old in older:
             for day, odw in old.days.items():
-                dw = gen.days.get(day) or gen.days.setdefault(day, DayWindows())
+                dw = gen.days.get(day)
+                if dw is None:
+                    dw = gen.days[day] = DayWindows()
                 cut = odw.hi
                 lo = cut + (-(cut - origin)) % step if NEG_INF < cut < POS_INF else cut
                 dw.lo = max(dw.lo, lo)
@@ -176,9 +178,16 @@ class DetectorEngine:
         out: dict[str, dict[str, int]] = {"late": {}, "below_floor": {}}
         for name, gens in self.generations.items():
             for gen in gens:
-                for reason, n in gen.not_windowed.items():
-                    out[reason][name] = out[reason].get(name, 0) + n
+                _add_counts(out, {reason: {name: n} for reason, n in gen.not_windowed.items()})
         return out
+
+
+def _add_counts(into: dict[str, dict[str, int]], counts: Mapping[str, Mapping[str, int]]) -> None:
+    """Add ``{reason: {rule: events}}`` into ``into``."""
+    for reason, by_rule in counts.items():
+        target = into.setdefault(reason, {})
+        for rule, n in by_rule.items():
+            target[rule] = target.get(rule, 0) + n
 
 
 class Detectors:
@@ -228,20 +237,12 @@ class Detectors:
     def drop(self, p: int) -> None:
         engine = self.engines.pop(p, None)
         if engine is not None:
-            for reason, by_rule in engine.not_windowed().items():
-                for rule, n in by_rule.items():
-                    self._gone[reason][rule] = self._gone[reason].get(rule, 0) + n
-
-    def reset(self) -> None:
-        for p in list(self.engines):
-            self.drop(p)
+            _add_counts(self._gone, engine.not_windowed())
 
     def not_windowed(self) -> dict[str, dict[str, int]]:
         out = {reason: dict(by_rule) for reason, by_rule in self._gone.items()}
         for engine in self.engines.values():
-            for reason, by_rule in engine.not_windowed().items():
-                for rule, n in by_rule.items():
-                    out[reason][rule] = out[reason].get(rule, 0) + n
+            _add_counts(out, engine.not_windowed())
         return out
 
     def open_windows(self, rule: str | None = None) -> int:

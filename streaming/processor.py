@@ -84,7 +84,7 @@ from streaming.sinks.base import Batch, Sink
 from streaming.sinks.kafka_topics_sink import KafkaTopicsSink
 from streaming.sinks.redis_sink import RedisSink
 from streaming.watermarks import IdlenessProbe, day_marks
-from streaming.windows import DAY_SECONDS, Alert
+from streaming.windows import DAY_SECONDS, Alert, day_of
 
 log = logging.getLogger(__name__)
 
@@ -239,6 +239,7 @@ class StreamProcessor:
                     self._commit()
                     last_commit = now
                 if now - last_health >= cfg.health_interval_s:
+                    self._forget_old_days()
                     self._publish_health()
                     last_health = now
                 if cfg.stop_when_idle_s is not None and idle >= cfg.stop_when_idle_s and self.parts:
@@ -311,8 +312,6 @@ class StreamProcessor:
             if k < len(events):
                 engine.process(events[k:] if k else events, state.replay_floors, "late")
             state.advance(events, wall)
-        if past_limit is not None:
-            self._forget_before(past_limit // DAY_SECONDS)
         idle = self._idleness.idle_at(wall) if self._idleness else lambda *_: False
         for p, marks in day_marks(parts, idle, wall, self.config.idle_advance_after_s).items():
             batch.alerts.extend(self.engine.partition(p).close_due(marks))
@@ -332,8 +331,15 @@ class StreamProcessor:
         c.dead_letters += len(dead)
         c.too_old += too_old
 
-    def _forget_before(self, day: int) -> None:
-        """State retention: days older than it are dropped from the clocks, floors and windows."""
+    def _forget_old_days(self) -> None:
+        """State retention: days before it are dropped from the clocks, floors and windows.
+
+        Run with the heartbeat, not per batch: the retention's first day moves once a day.
+        """
+        retention = self.settings.stream_state_retention_days
+        if not retention:
+            return
+        day = day_of(int(time.time()) - retention * DAY_SECONDS)
         for p, state in self.parts.items():
             gone = state.forget_days_before(day)
             if gone:

@@ -53,14 +53,18 @@ def validate_mapping(data: Any, source: str = "<rule>", schema_path: Path | None
     return rule_from_dict(data, source)
 
 
-def load_rule_file(path: Path, schema_path: Path | None = None) -> Rule:
-    """Parse and validate one rule file."""
+def read_rule_mapping(path: Path) -> Any:
+    """The parsed content of one rule file (YAML or JSON), not yet validated."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc}") from exc
-    return validate_mapping(data, str(path), schema_path)
+
+
+def load_rule_file(path: Path, schema_path: Path | None = None) -> Rule:
+    """Parse and validate one rule file."""
+    return validate_mapping(read_rule_mapping(path), str(path), schema_path)
 
 
 def rule_files(directory: Path) -> list[Path]:
