@@ -142,6 +142,9 @@ class Settings(BaseSettings):
     airflow_host: str = "127.0.0.1"
     airflow_port: int = 8080
     airflow_admin_user: str = "admin"
+    airflow_viewer_user: str = "viewer"
+    """A read-only login of the embedded Airflow (simple auth manager role ``viewer``): it sees the DAGs, runs
+    and the platform's pages and can change nothing. Its generated password is kept beside the admin's."""
     airflow_db_url: str = ""
     """Airflow's metadata database (SQLAlchemy URL). Default: database ``airflow`` with its own user and a
     generated password in the platform's PostgreSQL (the export database's server), not SQLite, which

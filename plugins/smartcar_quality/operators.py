@@ -73,6 +73,7 @@ class DataQualityOperator(BaseOperator):
     def execute(self, context: Any) -> list[dict[str, Any]]:
         from smartcar.notifications import SmartcarNotifier
         from smartcar.quality.runner import QualityError, check, ensure_valid
+        from smartcar.quality.store import REPORTS_XCOM_KEY
 
         dates = _as_dates(self.dates) or [None]
         reports, failed = [], []
@@ -94,12 +95,23 @@ class DataQualityOperator(BaseOperator):
                     ).notify(context)
                 self.log.info("%s\nData Docs: %s", report.summary(), report_url(report.table, report.date))
                 reports.append(
-                    {"table": report.table, "date": report.date, "status": report.status, "docs_page": report.docs_page}
+                    {
+                        "table": report.table,
+                        "date": report.date,
+                        "status": report.status,
+                        "docs_page": report.docs_page,
+                        "run_time": report.run_time,
+                    }
                 )
                 if failed and self.fail_fast:
                     break
             if failed and self.fail_fast:
                 break
+        # pushed before failing: the "Data quality" tab of the run shows a failed run's checks too
+        context["ti"].xcom_push(
+            key=REPORTS_XCOM_KEY,
+            value=[{k: r[k] for k in ("table", "date", "status")} | {"run_time": r["run_time"]} for r in reports],
+        )
         if failed:
             names = ", ".join(f"{r.table} {r.date}" for r in failed)
             raise AirflowFailException(f"critical data-quality failure: {names}")

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from smartcar.quality.store import Finding, QualityReport, quality_home, save_report
+from smartcar.quality.store import Check, Finding, QualityReport, quality_home, save_report
 from smartcar.settings import Settings, get_settings
 from smartcar.warehouse.catalog import table_spec
 
@@ -93,6 +93,17 @@ def _findings(result) -> list[Finding]:
     return out
 
 
+def _checks(result) -> list[Check]:
+    out: list[Check] = []
+    for r in result.results:
+        cfg = r.expectation_config
+        kwargs = cfg.kwargs or {}
+        column = kwargs.get("column") or (",".join(kwargs["column_list"]) if "column_list" in kwargs else None)
+        severity = getattr(cfg.severity, "value", cfg.severity) or "critical"
+        out.append(Check(expectation=cfg.type, column=column, severity=str(severity), success=bool(r.success)))
+    return out
+
+
 def validate(table: str, date: str | None, settings: Settings | None = None) -> QualityReport:
     """Run the suite of ``table`` on partition ``date``; store the report and rebuild its Data Docs.
 
@@ -158,6 +169,7 @@ def validate(table: str, date: str | None, settings: Settings | None = None) -> 
         seconds=round(time.monotonic() - started, 2),
         failures=findings,
         docs_page=page.as_posix(),
+        checks=_checks(result),
     )
     save_report(report, s)
     log.info("%s", report.summary())

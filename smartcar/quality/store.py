@@ -15,6 +15,8 @@ from smartcar.fileio import atomic_write_text
 from smartcar.settings import Settings, get_settings
 
 NO_PARTITION = "all"
+REPORTS_XCOM_KEY = "quality_reports"
+"""XCom key under which a validation task lists the reports it made or reused (the run's quality tab)."""
 
 
 @dataclass
@@ -31,6 +33,16 @@ class Finding:
 
 
 @dataclass
+class Check:
+    """One expectation of a run, passed or not (the quality tab of a DAG run lists them all)."""
+
+    expectation: str
+    column: str | None
+    severity: str
+    success: bool
+
+
+@dataclass
 class QualityReport:
     table: str
     date: str
@@ -44,6 +56,8 @@ class QualityReport:
     failures: list[Finding] = field(default_factory=list)
     docs_page: str | None = None
     """Path of the Data Docs page relative to the Data Docs site root."""
+    checks: list[Check] = field(default_factory=list)
+    """Every expectation evaluated, in suite order (empty in reports written before it was kept)."""
 
     @property
     def critical(self) -> list[Finding]:
@@ -59,7 +73,8 @@ class QualityReport:
     @classmethod
     def from_dict(cls, data: dict) -> QualityReport:
         failures = [Finding(**f) for f in data.get("failures", [])]
-        return cls(**{**data, "failures": failures})
+        checks = [Check(**c) for c in data.get("checks", [])]
+        return cls(**{**data, "failures": failures, "checks": checks})
 
     def summary(self) -> str:
         head = f"{self.table} {self.date}: {self.status.upper()} ({self.successful}/{self.evaluated} expectations, "
@@ -92,6 +107,15 @@ def history(table: str, date: str, settings: Settings | None = None) -> list[Qua
     """Every run of ``table`` for ``date``, oldest first."""
     folder = results_dir(settings) / table / (date or NO_PARTITION)
     return [QualityReport.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))]
+
+
+def load(table: str, date: str, run_time: str, settings: Settings | None = None) -> QualityReport | None:
+    """The report of one run (as named in a validation task's ``quality_reports`` XCom), if still kept."""
+    root = results_dir(settings).resolve()
+    path = (root / table / (date or NO_PARTITION) / f"{run_time}.json").resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return QualityReport.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def latest(table: str, date: str, settings: Settings | None = None) -> QualityReport | None:

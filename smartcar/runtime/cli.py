@@ -41,7 +41,7 @@ def up_command(
     only: str | None = typer.Option(None, "--only", help="Comma-separated services, e.g. kafka,redis."),
 ) -> None:
     """Start the embedded services (each one not configured to point elsewhere)."""
-    from smartcar.runtime.services.airflow import admin_password
+    from smartcar.runtime.services.airflow import admin_password, user_password
 
     settings = get_settings()
     started = time.monotonic()
@@ -60,6 +60,10 @@ def up_command(
         if password and not marker.exists():
             console.print(
                 f"Airflow login (shown once): user [bold]{settings.airflow_admin_user}[/] password [bold]{password}[/]"
+            )
+            viewer = settings.airflow_viewer_user
+            console.print(
+                f"Read-only login: user [bold]{viewer}[/] password [bold]{user_password(settings, viewer)}[/]"
             )
             console.print(f"(kept in {settings.home / 'airflow' / 'simple_auth_manager_passwords.json'})")
             marker.touch()

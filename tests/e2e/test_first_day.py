@@ -14,6 +14,7 @@ because unpaused DAGs react to every asset event later tests would emit.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.parse
 import urllib.request
@@ -62,6 +63,12 @@ class AirflowApi:
         with urllib.request.urlopen(request, timeout=30) as resp:
             return json.loads(resp.read())
 
+    def page(self, path: str) -> str:
+        """A platform page (HTML) as this user sees it."""
+        request = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=60) as resp:
+            return resp.read().decode()
+
     def set_paused(self, dag_id: str, paused: bool) -> None:
         self._call("PATCH", f"/api/v2/dags/{dag_id}", json.dumps({"is_paused": paused}).encode())
 
@@ -90,6 +97,16 @@ class AirflowApi:
                 return
             time.sleep(2)
         raise AssertionError(f"the dag-processor never parsed {sorted(set(dag_ids) - known)}")
+
+
+def _matrix_row(html: str, day: str) -> dict[str, str]:
+    """The overview matrix's row of ``day``: stage -> the state shown (the cell's class)."""
+    table = re.search(r'<table class="matrix">(.*?)</table>', html, re.S)
+    assert table, "the overview has no pipeline matrix"
+    stages = re.findall(r"<th>([^<]*)</th>", table.group(1))[1:]
+    row = re.search(rf'<tr data-date="{day}">(.*?)</tr>', table.group(1), re.S)
+    assert row, f"the matrix has no row for {day}"
+    return dict(zip(stages, re.findall(r'<td class="([^"]*)"', row.group(1)), strict=True))
 
 
 def _exported(settings: Settings, after_id: int = 0) -> dict[str, int]:
@@ -202,6 +219,11 @@ def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
     from airflow.providers.apache.hive.hooks.hive import HiveServer2Hook
 
     assert HiveServer2Hook().get_records(buylist)[0][0] > 0
+    # the overview's pipeline matrix shows the day through each stage, every cell a successful run
+    cells = _matrix_row(api.page("/smartcar/"), DAY)
+    stages = ("ingest", "subject 1 status", "subject 2 drive", "subject 3 symptom", "subject 4 emergency")
+    assert all(cells[s] == "success" for s in (*stages, "subject 5 buy list", "export")), cells
+    assert cells["quality"] in ("passed", "warning"), cells
     print(
         f"first day {DAY}: exported {exported}, {len(logged)} cars' speeding incidents logged,"
         f" {time.monotonic() - started:.0f}s after unpausing"

@@ -42,9 +42,14 @@ def migrate_metadata_db(settings: Settings) -> None:
 
 def admin_password(settings: Settings) -> str | None:
     """The generated admin password (simple auth manager), once the api-server has written it."""
+    return user_password(settings, settings.airflow_admin_user)
+
+
+def user_password(settings: Settings, user: str) -> str | None:
+    """The generated password of a simple-auth-manager user (admin or the read-only viewer)."""
     path = airflow_home(settings) / "simple_auth_manager_passwords.json"
     try:
-        return json.loads(path.read_text()).get(settings.airflow_admin_user)
+        return json.loads(path.read_text()).get(user)
     except (OSError, ValueError):
         return None
 
