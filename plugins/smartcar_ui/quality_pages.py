@@ -85,7 +85,6 @@ def quality_index(date: str | None = None, page_no: int = Query(1, alias="page")
         + table(
             ["date", "table", "status", "expectations passed", "rows", "run (UTC)", "report"],
             rows,
-            classes,
             css="reports",
         )
         + pager(ACTIVE, {"date": date}, page_no, pages)
