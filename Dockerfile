@@ -41,5 +41,5 @@ ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/smartcar/dags \
     SMARTCAR_HOME=/opt/smartcar-state \
     SMARTCAR_WAREHOUSE_URI=file:///opt/warehouse
 # Exports the AIRFLOW_CONN_* derived from the container's SMARTCAR_* settings, then execs the command.
-ENTRYPOINT ["/opt/venv/bin/python", "-m", "smartcar.container_entrypoint"]
+ENTRYPOINT ["/opt/venv/bin/python", "-m", "smartcar.airflow.container_entrypoint"]
 CMD ["smartcar", "--help"]

@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from smartcar import driving_table
-from smartcar.clients import hbase_connection
+from smartcar.core import driving_record
+from smartcar.core.clients import hbase_connection
 from smartcar.settings import get_settings
 
 TIMES: list[tuple[str, float, str, bool]] = []
@@ -42,18 +42,18 @@ def load_hbase(date: str, cars: int, seed: int, workers: int = 4) -> int:
     from simulator.driving_log import iter_driving_lines
 
     conn = hbase_connection()
-    driving_table.ensure_table(conn)
+    driving_record.ensure_table(conn)
     conn.close()
-    columns = [driving_table.column(q) for q in driving_table.QUALIFIERS]
+    columns = [driving_record.column(q) for q in driving_record.QUALIFIERS]
 
     def put(lines: list[str]) -> int:
         c = hbase_connection()
         try:
-            with c.table(driving_table.TABLE).batch(batch_size=5000) as batch:
+            with c.table(driving_record.TABLE).batch(batch_size=5000) as batch:
                 for line in lines:
                     fields = line.split(",")
                     batch.put(
-                        driving_table.row_key(fields[0], fields[1]).encode(),
+                        driving_record.row_key(fields[0], fields[1]).encode(),
                         {col: v.encode() for col, v in zip(columns, fields, strict=True)},
                     )
             return len(lines)

@@ -35,7 +35,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from smartcar.driving_table import QUALIFIERS, row_key
+from smartcar.core.driving_record import QUALIFIERS, row_key
 from smartcar.runtime.health import free_port
 from smartcar.settings import get_settings
 

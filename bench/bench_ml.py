@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from simulator.master import master_rows
 from simulator.status_log import iter_status_lines
-from smartcar.layouts import MASTER_COLUMNS, STATUS_COLUMNS
+from smartcar.core.layouts import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.ml import jobs
 from smartcar.ml.classification import metrics_from_counts
 from smartcar.settings import Settings

@@ -22,7 +22,7 @@ def _write(rows: int, date: str) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from smartcar.warehouse.catalog import MASTER_COLUMNS, table_spec
+    from smartcar.lake.catalog import MASTER_COLUMNS, table_spec
     from tests.fixtures.quality_samples import MASTER_ROWS
 
     rng = np.random.default_rng(7)
@@ -76,8 +76,8 @@ def main() -> None:
     import great_expectations  # noqa: F401
 
     print(f"great_expectations import: {time.monotonic() - t:.1f} s")
+    from smartcar.lake.catalog import TABLES
     from smartcar.quality.runner import validate
-    from smartcar.warehouse.catalog import TABLES
 
     print("each table of the sample day (first call includes the engine's start):")
     total = 0.0

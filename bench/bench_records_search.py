@@ -12,7 +12,7 @@ Loading 4.3 million rows takes a while, so the data directory is kept between ru
 (default ``~/.cache/smartcar/bench-records``; a ``loaded.json`` marker says what it holds) and the
 loader runs only when the marker is missing or describes other data. Loading uses batched puts
 (``Table.batch``), the simulator's real driving-log generator, and ``row_key`` from
-smartcar.driving_table, exactly as the stream writer keys rows.
+smartcar.core.driving_record, exactly as the stream writer keys rows.
 
     .venv/bin/python bench/bench_records_search.py              # load once, then measure
     .venv/bin/python bench/bench_records_search.py --cars 10     # smaller day for a quick look
@@ -39,7 +39,7 @@ from pathlib import Path
 import happybase
 
 from simulator.driving_log import iter_driving_lines
-from smartcar.driving_table import FAMILY, QUALIFIERS, TABLE, ensure_table, row_key
+from smartcar.core.driving_record import FAMILY, QUALIFIERS, TABLE, ensure_table, row_key
 from smartcar.records.search import Plan, RecordQuery, plan, search
 
 COLUMNS = [f"{FAMILY}:{q}".encode() for q in QUALIFIERS]

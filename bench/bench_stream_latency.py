@@ -16,8 +16,8 @@ import time
 
 from bench_stream_common import isolated, services
 
-from smartcar.alerts_store import LATEST_INDEX, alert_key
-from smartcar.clients import kafka_producer, redis_client
+from smartcar.core.clients import kafka_producer, redis_client
+from streaming.alerts_store import LATEST_INDEX, alert_key
 from streaming.events import epoch_timestamp, timestamp_epoch
 from streaming.processor import ProcessorConfig, StreamProcessor
 from tests.fixtures.stream_workload import car_numbers

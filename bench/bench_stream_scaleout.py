@@ -27,7 +27,7 @@ from pathlib import Path
 from bench_stream_common import isolated, regroup, services, simulated_speed
 
 from smartcar.settings import REPO_ROOT, Settings
-from smartcar.stream_health import read_health
+from streaming.health import read_health
 from tests.fixtures.stream_workload import car_numbers, isolation_env, produce, scripted_lines
 
 BATCH = [sys.executable, str(Path(__file__).with_name("bench_batch_day.py")), "--skip-hbase-load", "--cars", "100"]

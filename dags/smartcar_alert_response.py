@@ -2,16 +2,16 @@
 ### Alert response: the stream's alerts become incidents, and someone is told
 
 Event-driven (Airflow 3 `AssetWatcher`): the triggerer watches the alert topic with the Kafka
-provider's shared-stream trigger (`smartcar.alerts.topic_trigger`), and the first alert of each
+provider's shared-stream trigger (`smartcar.airflow.alert_topic_trigger`), and the first alert of each
 car and day, for the rules named in `SMARTCAR_ALERT_RESPONSE_RULES` (default `speeding`), becomes an
 event of the asset `smartcar_stream_alerts` (one per car and day, not one per 30-second window).
 Alerts that arrive while a run is going are collected into the next run, so a burst of alerts makes
 a few runs, not one per alert. A run also takes the asset's events stored
 since its first triggering one (`inlet_events`): Airflow would otherwise leave an alert that lands
-between a run's queueing and its creation for the next alert to pick up (`smartcar/alerts/response.py`).
+between a run's queueing and its creation for the next alert to pick up (`smartcar/airflow/alert_response.py`).
 
 Each run records the alerts in the incident log (`smartcar_alert_incident` in the export database,
-one row per rule, car and day) and sends one notification (log, webhook, e-mail: `smartcar.notifications`)
+one row per rule, car and day) and sends one notification (log, webhook, e-mail: `smartcar.airflow.notifications`)
 naming the cars. The original pilot only kept speeding cars in Redis for a day's dashboard; this is
 the durable, queryable record of what the platform acted on.
 
@@ -26,7 +26,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, task
 
-from smartcar.warehouse.assets import STREAM_ALERTS
+from smartcar.airflow.assets import STREAM_ALERTS
 
 
 @dag(
@@ -42,7 +42,7 @@ from smartcar.warehouse.assets import STREAM_ALERTS
 def smartcar_alert_response() -> None:
     @task(inlets=[STREAM_ALERTS])
     def record_incidents(**context) -> dict:
-        from smartcar.alerts.response import first_timestamp, respond
+        from smartcar.airflow.alert_response import first_timestamp, respond
 
         triggering = context.get("triggering_asset_events")
         first = first_timestamp(triggering)

@@ -23,10 +23,10 @@ from datetime import timedelta
 from airflow.sdk import Param, dag, task
 from smartcar_quality import validation_task
 
-from smartcar.notifications import SmartcarNotifier
-from smartcar.warehouse.assets import EMERGENCY_MART, STATUS_MART, SYMPTOM_MART
-from smartcar.warehouse.dag_support import START
-from smartcar.warehouse.run_dates import run_dates
+from smartcar.airflow.assets import EMERGENCY_MART, STATUS_MART, SYMPTOM_MART
+from smartcar.airflow.dag_support import START
+from smartcar.airflow.notifications import SmartcarNotifier
+from smartcar.airflow.run_dates import run_dates
 
 DEFAULT_ARGS = {
     "owner": "smartcar-export",

@@ -24,10 +24,10 @@ from airflow.sdk import Param, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
+from smartcar.airflow.assets import BUYLIST_LANDED, MASTER_LANDED, MASTER_OVER18, STATUS_LANDED
+from smartcar.airflow.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily, publish_after_checks
+from smartcar.airflow.run_dates import run_dates
 from smartcar.warehouse import pipeline
-from smartcar.warehouse.assets import BUYLIST_LANDED, MASTER_LANDED, MASTER_OVER18, STATUS_LANDED
-from smartcar.warehouse.dag_support import DAGRUN_TIMEOUT, DEFAULT_ARGS, START, TAGS, daily, publish_after_checks
-from smartcar.warehouse.run_dates import run_dates
 
 
 @dag(

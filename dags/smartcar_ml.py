@@ -29,8 +29,8 @@ from airflow.sdk import Param, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
-from smartcar.warehouse.assets import BUYLIST_MART, MASTER_LANDED, STATUS_MART
-from smartcar.warehouse.dag_support import DEFAULT_ARGS, START, daily, upstream_gate
+from smartcar.airflow.assets import BUYLIST_MART, MASTER_LANDED, STATUS_MART
+from smartcar.airflow.dag_support import DEFAULT_ARGS, START, daily, upstream_gate
 
 
 @dag(

@@ -12,7 +12,7 @@ therefore supervises the stream processor for a bounded time (`run_seconds`, def
    starts the next run as soon as this one ends, so exactly one supervised set runs at a time;
    the hand-over is a few seconds, and the new processors replay only the open windows.
 2. **health**: records the processor health after the run (also published continuously to Redis
-   and read by the UI through `smartcar.stream_health.read_health`).
+   and read by the UI through `streaming.health.read_health`).
 
 Why not an external daemon plus a health-check DAG: a check DAG scheduled every minute would
 restart a crashed processor only after up to a minute plus scheduling latency (the requirement
@@ -51,9 +51,9 @@ log = logging.getLogger(__name__)
 def smartcar_stream_supervisor():
     @task(execution_timeout=timedelta(hours=2))
     def supervise(params: dict | None = None) -> dict:
-        from smartcar.notifications import StallWatch
-        from smartcar.stream_health import read_health
-        from streaming.supervisor import supervise as run
+        from smartcar.airflow.notifications import StallWatch
+        from streaming.health import read_health
+        from streaming.processor_pool import supervise as run
 
         p = params or {}
         watch = StallWatch()  # notifies (log, webhook, e-mail) once per stall episode
@@ -77,7 +77,7 @@ def smartcar_stream_supervisor():
 
     @task
     def health(report: dict) -> dict:
-        from smartcar.stream_health import read_health
+        from streaming.health import read_health
 
         result = {k: v for k, v in read_health().items() if k != "details"}
         result["supervision"] = report

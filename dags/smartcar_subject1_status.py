@@ -18,15 +18,15 @@ from __future__ import annotations
 from airflow.sdk import task
 from smartcar_quality import validation_task
 
-from smartcar.warehouse import pipeline
-from smartcar.warehouse.assets import STATUS_LANDED, STATUS_MART
-from smartcar.warehouse.dag_support import (
+from smartcar.airflow.assets import STATUS_LANDED, STATUS_MART
+from smartcar.airflow.dag_support import (
     daily_or_asset,
     publish_after_checks,
     run_dates_task,
     subject_dag,
     upstream_gate,
 )
+from smartcar.warehouse import pipeline
 
 
 @subject_dag(

@@ -14,9 +14,9 @@ from airflow.sdk import task
 from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
+from smartcar.airflow.assets import BUYLIST_LANDED, BUYLIST_MART, MASTER_OVER18
+from smartcar.airflow.dag_support import daily_or_asset, publish_after_checks, run_dates_task, subject_dag
 from smartcar.warehouse import pipeline
-from smartcar.warehouse.assets import BUYLIST_LANDED, BUYLIST_MART, MASTER_OVER18
-from smartcar.warehouse.dag_support import daily_or_asset, publish_after_checks, run_dates_task, subject_dag
 
 
 @subject_dag(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.cars import SECONDS_PER_DAY, Fleet, SimulatorError
-from smartcar.layouts import STATUS_COLUMNS
+from smartcar.core.layouts import STATUS_COLUMNS
 
 COMPONENTS: tuple[str, ...] = STATUS_COLUMNS
 _ALIASES = {c.replace("_", ""): c for c in COMPONENTS} | {

@@ -1,6 +1,6 @@
 """Where simulated lines go: a spool directory, a growing log file, or a Kafka topic.
 
-- Spool files are written through :func:`smartcar.fileio.atomic_writer` (temp name, fsync, link into
+- Spool files are written through :func:`smartcar.core.fileio.atomic_writer` (temp name, fsync, link into
   place): a Flume-style reader never sees a half file, and an interrupted run leaves nothing. Final names carry a per-run id, because a
   spooling reader needs unique, immutable names (the original failed on a re-delivered name,
   docs/known-faults.md#re-delivered-spool-file-fails-to-load).
@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 
 from simulator.cars import SimulatorError
-from smartcar.fileio import atomic_writer
+from smartcar.core.fileio import atomic_writer
 
 
 def new_run_id() -> str:
@@ -156,7 +156,7 @@ def check_broker(bootstrap: str, timeout: float = 5.0) -> None:
 
 def ensure_topic(topic: str, bootstrap: str | None = None, partitions: int | None = None) -> None:
     """Create ``topic`` with the platform's explicit retention if it does not exist."""
-    from smartcar.kafka_topics import ensure_topics
+    from smartcar.core.kafka_topics import ensure_topics
     from smartcar.settings import get_settings
 
     settings = get_settings()
@@ -173,7 +173,7 @@ class KafkaSink:
     """Produces ``(car number, line)`` pairs to one topic; counts delivery failures."""
 
     def __init__(self, topic: str, bootstrap: str | None = None, partitions: int | None = None) -> None:
-        from smartcar.clients import BULK_PRODUCER, kafka_producer
+        from smartcar.core.clients import BULK_PRODUCER, kafka_producer
         from smartcar.settings import get_settings
 
         self.topic = topic

@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     kafka_heap: str = "512m"
     drive_day_quiet_s: float = Field(default=120.0, gt=0)
     """A business day whose driving events stopped arriving this long ago, with the stream caught up,
-    is announced to Airflow as complete (subject 2 builds it); see ``smartcar.driving_days``."""
+    is announced to Airflow as complete (subject 2 builds it); see ``streaming.driving_days``."""
     stream_max_future_s: int = Field(default=3600, ge=0)
     """An event dated further ahead of the wall clock than this is a car with a wrong clock: it goes to
     the dead-letter topic (reason ``future_timestamp``) and moves no watermark."""
@@ -249,7 +249,7 @@ class Settings(BaseSettings):
         return sorted({r.strip() for r in self.alert_response_rules.split(",") if r.strip()})
 
     def kafka_client_config(self, **extra: object) -> dict[str, object]:
-        """librdkafka settings every client of ours starts from (see ``smartcar.clients.kafka_producer``).
+        """librdkafka settings every client of ours starts from (see ``smartcar.core.clients.kafka_producer``).
 
         Consumer-only properties (``session.timeout.ms``) are added by ``kafka_consumer``: a producer
         given them logs a configuration warning on every start.

@@ -29,10 +29,10 @@ from typing import Any
 
 import yaml
 
-from smartcar import driving_table
-from smartcar.alerts_store import car_index_key
-from smartcar.clients import hbase_connection, redis_client
+from smartcar.core import driving_record
+from smartcar.core.clients import hbase_connection, redis_client
 from smartcar.settings import Settings, get_settings
+from streaming.alerts_store import car_index_key
 from streaming.detectors import DetectorEngine
 from streaming.events import DeadLetter, DrivingEvent, parse_line, timestamp_epoch
 from streaming.rules.loader import read_rule_mapping, rule_files, validate_mapping
@@ -175,13 +175,13 @@ def day_events(day: str, settings: Settings | None = None) -> tuple[list[Driving
 
 
 def _rows(day: str, previous: str, s: Settings) -> Iterator[list[str]]:
-    columns = [driving_table.column(q) for q in driving_table.QUALIFIERS]
+    columns = [driving_record.column(q) for q in driving_record.QUALIFIERS]
     connection = hbase_connection(s)
     try:
-        table = connection.table(driving_table.TABLE)
+        table = connection.table(driving_record.TABLE)
         scans = [
-            table.scan(filter=f"RowFilter(=, 'regexstring:{driving_table.day_key_regex(day)}')", batch_size=5000),
-            table.scan(row_prefix=driving_table.row_key(f"{previous}240000", "").encode(), batch_size=5000),
+            table.scan(filter=f"RowFilter(=, 'regexstring:{driving_record.day_key_regex(day)}')", batch_size=5000),
+            table.scan(row_prefix=driving_record.row_key(f"{previous}240000", "").encode(), batch_size=5000),
         ]
         for scan in scans:
             for _key, data in scan:

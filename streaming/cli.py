@@ -60,7 +60,7 @@ def alerts(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Read alerts (never deletes anything, unlike the original reader)."""
-    from smartcar import alerts_store
+    from streaming import alerts_store
 
     if date:
         result: object = alerts_store.speeding_cars(date)
@@ -139,7 +139,7 @@ def supervise(
     instances: int = typer.Option(1, help="Processors to keep running in the consumer group."),
 ) -> None:
     """Keep processors running and restart crashed ones (what the supervisor DAG runs)."""
-    from streaming.supervisor import supervise as run_supervisor
+    from streaming.processor_pool import supervise as run_supervisor
 
     logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     typer.echo(json.dumps(run_supervisor(duration_s=run_seconds, instances=instances).as_dict()))
@@ -156,13 +156,13 @@ def _when(epoch: float | None) -> str:
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json")) -> None:
     """Health of the running processor(s): alive, lag, events/s, dead letters, alerts."""
-    from smartcar.stream_health import read_health
+    from streaming.health import read_health
 
     health = read_health()
     if as_json:
         typer.echo(json.dumps(health, indent=2, default=str))
     else:
-        from smartcar.stream_health import NOT_WINDOWED
+        from streaming.health import NOT_WINDOWED
 
         for key in ("alive", "instances", "lag", "events_per_s", "processed", "dead_letters", "alerts"):
             typer.echo(f"{key:>14}: {health[key]}")

@@ -14,7 +14,7 @@ import re
 import time
 from typing import NamedTuple
 
-from smartcar.layouts import DRIVING_FIELDS
+from smartcar.core.layouts import DRIVING_FIELDS
 
 FIELD_NAMES: tuple[str, ...] = DRIVING_FIELDS
 """Field order of the line; equal to the HBase qualifiers of ``DriverCarInfo``."""

@@ -69,12 +69,12 @@ from pathlib import Path
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
-from smartcar import stream_health
-from smartcar.clients import kafka_consumer, redis_client
-from smartcar.driving_days import DayActivity
-from smartcar.kafka_topics import ensure_topics, platform_topics
+from smartcar.core.clients import kafka_consumer, redis_client
+from smartcar.core.kafka_topics import ensure_topics, platform_topics
 from smartcar.settings import Settings, get_settings
+from streaming import health as stream_health
 from streaming.detectors import Detectors
+from streaming.driving_days import DayActivity
 from streaming.events import DeadLetter, parse_line
 from streaming.offsets import commit_plan
 from streaming.partitions import PartitionState, consumer_lag

@@ -56,7 +56,7 @@ def _configure_environment() -> None:
             "SPARK_LOCAL_IP": "127.0.0.1",
         }
     )
-    from smartcar.airflow_env import airflow_env
+    from smartcar.airflow.environment import airflow_env
     from smartcar.settings import get_settings
 
     get_settings.cache_clear()

@@ -2,7 +2,7 @@
 
 A critical failure fails the task with ``AirflowFailException`` (no retry: re-reading the same
 bad data cannot succeed), so every task downstream of it, the export included, is blocked;
-the failure is also sent through :mod:`smartcar.notifications`. Warnings are only logged.
+the failure is also sent through :mod:`smartcar.airflow.notifications`. Warnings are only logged.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class DataQualityOperator(BaseOperator):
         self.fail_fast = fail_fast
 
     def execute(self, context: Any) -> list[dict[str, Any]]:
-        from smartcar.notifications import SmartcarNotifier
+        from smartcar.airflow.notifications import SmartcarNotifier
         from smartcar.quality.runner import QualityError, check, ensure_valid
         from smartcar.quality.store import REPORTS_XCOM_KEY
 

@@ -13,7 +13,7 @@ router = APIRouter()
 
 @router.get("/exports", response_class=HTMLResponse)
 def exports(limit: int = 60) -> str:
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
     from smartcar.export.loader import latest_exports
     from smartcar.settings import get_settings
 

@@ -54,8 +54,8 @@ def _services() -> str:
 
 
 def _stream() -> str:
-    from smartcar import alerts_store
-    from smartcar.stream_health import read_health, read_history
+    from streaming import alerts_store
+    from streaming.health import read_health, read_history
 
     try:
         h = read_health()

@@ -1,7 +1,7 @@
 """The overview's pipeline matrix: business dates (rows) by stage (columns), each cell a DAG run's state.
 
 A run does not carry "its date" in one place: a run may be told its dates by a param, by the
-asset events that triggered it, or by its logical date (see :mod:`smartcar.warehouse.run_dates`),
+asset events that triggered it, or by its logical date (see :mod:`smartcar.airflow.run_dates`),
 and some stages learn their business dates while running (ingest from the files it loaded,
 subject 1 from the status rows of a load date). So a run's dates are, in this order: the
 ``return_value`` of the stage's dates task when it ran, else what ``run_dates`` computes from the
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from smartcar.warehouse.run_dates import run_dates
+from smartcar.airflow.run_dates import run_dates
 
 
 class Run(Protocol):

@@ -32,7 +32,7 @@ def _alert_rows(alerts: list[dict[str, Any]]) -> list[list[object]]:
 
 
 def _charts(members: list[str], per_car: Counter[str]) -> str:
-    from smartcar import speeding_stats
+    from streaming import speeding_stats
 
     hourly = bar_chart(
         "Speeding windows per hour of the day",
@@ -64,7 +64,7 @@ def _charts(members: list[str], per_car: Counter[str]) -> str:
 def speeding(
     date: str | None = None, car: str | None = None, limit: int = 50, page_no: int = Query(1, alias="page")
 ) -> str:
-    from smartcar import alerts_store
+    from streaming import alerts_store
 
     try:  # opens on the newest alert's day: simulated and replayed days are rarely today
         day = date or alerts_store.latest_alert_day() or today()

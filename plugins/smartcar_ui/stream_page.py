@@ -15,7 +15,7 @@ router = APIRouter()
 
 
 def _charts() -> str:
-    from smartcar.stream_health import read_history
+    from streaming.health import read_history
 
     history = read_history(minutes=60)
     labels = minute_labels([m for m, _, _ in history])
@@ -28,7 +28,7 @@ def _charts() -> str:
 
 def _not_windowed(h: dict) -> str:
     """Events stored (or dead-lettered) but not windowed, by reason: the loss is never silent."""
-    from smartcar.stream_health import NOT_WINDOWED
+    from streaming.health import NOT_WINDOWED
 
     counts = h.get("not_windowed") or {}
     rows = [[label, counts.get(reason, 0)] for reason, label in NOT_WINDOWED.items()]
@@ -47,7 +47,7 @@ def _instances(details: list[dict]) -> str:
 
 @router.get("/stream", response_class=HTMLResponse)
 def stream() -> str:
-    from smartcar.stream_health import read_health
+    from streaming.health import read_health
 
     try:
         h = read_health()

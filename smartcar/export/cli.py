@@ -15,7 +15,7 @@ app = typer.Typer(help="Sqoop-style export of the marts to the SQL database of S
 @app.command()
 def migrate(revision: str = "head") -> None:
     """Create or evolve the export tables (alembic)."""
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
     from smartcar.export.migrate import upgrade
 
     typer.echo(f"export schema at revision {upgrade(export_engine(), revision)}")
@@ -42,7 +42,7 @@ def run(
 @app.command()
 def status(limit: int = 20) -> None:
     """The latest export per date and table, with source and target counts."""
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
     from smartcar.export.loader import latest_exports
 
     for row in latest_exports(export_engine(), limit):

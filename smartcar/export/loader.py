@@ -74,7 +74,7 @@ def export_date(
     migrate: bool = True,
 ) -> ExportResult:
     """Export mart ``name`` (``symptom``, ``emergency`` or ``recommend``) for ``date`` (yyyyMM for ``recommend``)."""
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
 
     s = settings or get_settings()
     source_table, target = TARGETS[name]

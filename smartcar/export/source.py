@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from smartcar.lake.catalog import TableSpec, table_spec
+from smartcar.lake.partition_files import data_files, detect_format
 from smartcar.settings import Settings
-from smartcar.warehouse.catalog import TableSpec, table_spec
-from smartcar.warehouse.partition_files import data_files, detect_format
 
 
 def _read_files(spec: TableSpec, files: list[Path]) -> list[dict[str, object]]:

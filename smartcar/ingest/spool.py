@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from smartcar.fileio import atomic_writer
+from smartcar.core.fileio import atomic_writer
 from smartcar.ingest import interceptors
 from smartcar.ingest.ledger import Ledger, LoadRecord, ledger_path
 from smartcar.settings import Settings, get_settings

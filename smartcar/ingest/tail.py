@@ -25,7 +25,7 @@ from pathlib import Path
 from threading import Event
 from typing import Any
 
-from smartcar.fileio import atomic_writer
+from smartcar.core.fileio import atomic_writer
 from smartcar.ingest import interceptors
 from smartcar.settings import Settings, get_settings
 
@@ -86,7 +86,7 @@ class TailAgent:
         self.state_file = state_file or state_path(s)
         self.batch_lines = batch_lines
         if producer is None:
-            from smartcar.clients import kafka_producer
+            from smartcar.core.clients import kafka_producer
 
             producer = kafka_producer(s, **{"linger.ms": 20})
         self.producer = producer

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from smartcar.layouts import LIGHTS, TIRES
+from smartcar.core.layouts import LIGHTS, TIRES
 
 if TYPE_CHECKING:
     from pyspark.ml import Pipeline, PipelineModel

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from smartcar.lake.catalog import table_spec
+from smartcar.lake.frames import read_table, spark_session
 from smartcar.settings import Settings, get_settings
 from smartcar.warehouse import hql
-from smartcar.warehouse.catalog import table_spec
-from smartcar.warehouse.frames import read_table, spark_session
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -36,7 +36,7 @@ def clustering_frame(settings: Settings | None = None) -> DataFrame:
 
 def buylist_frame(biz_month: str, settings: Settings | None = None) -> DataFrame:
     """The buy-list mart of one month (Subject 5): ``car_number, item, score`` per purchase."""
-    from smartcar.warehouse.frames import read_partition
+    from smartcar.lake.frames import read_partition
 
     frame = read_partition(table_spec("managed_smartcar_item_buylist_info"), biz_month, settings or get_settings())
     return frame.select("car_number", "item", "score")

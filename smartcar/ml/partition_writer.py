@@ -13,9 +13,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from smartcar.fileio import fsync_dir
+from smartcar.core.fileio import fsync_dir
+from smartcar.lake.catalog import table_spec
 from smartcar.settings import Settings
-from smartcar.warehouse.catalog import table_spec
 
 
 def overwrite_partition(table: str, value: str, rows: pa.Table, settings: Settings | None = None) -> Path:

@@ -13,9 +13,9 @@ from collections.abc import Callable
 import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 
-from smartcar.quality.partitions import read_partition, read_table
+from smartcar.lake.catalog import table_spec
+from smartcar.lake.partitions import read_partition, read_table
 from smartcar.settings import Settings
-from smartcar.warehouse.catalog import table_spec
 
 SHARP_TURNS = ("L2", "L3", "R2", "R3")
 

@@ -17,9 +17,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from smartcar.lake.catalog import table_spec
 from smartcar.quality.store import Check, Finding, QualityReport, quality_home, save_report
 from smartcar.settings import Settings, get_settings
-from smartcar.warehouse.catalog import table_spec
 
 log = logging.getLogger(__name__)
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -112,8 +112,8 @@ def validate(table: str, date: str | None, settings: Settings | None = None) -> 
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
+    from smartcar.lake.partitions import read_partition
     from smartcar.quality.datadocs import make_offline
-    from smartcar.quality.partitions import read_partition
     from smartcar.quality.reconcile import reconciliation_rules
     from smartcar.quality.suites import build_rules
 
@@ -187,7 +187,7 @@ def check(table: str, date: str | None, settings: Settings | None = None) -> Qua
 
 
 def _partition_mtime(table: str, date: str | None, settings: Settings | None) -> float:
-    from smartcar.warehouse.partition_files import data_files
+    from smartcar.lake.partition_files import data_files
 
     files = data_files(table_spec(table).partition_path(date, settings))
     return max((f.stat().st_mtime for f in files), default=0.0)

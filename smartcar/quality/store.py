@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from smartcar.fileio import atomic_write_text
+from smartcar.core.fileio import atomic_write_text
 from smartcar.settings import Settings, get_settings
 
 NO_PARTITION = "all"

@@ -17,7 +17,7 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.row_conditions import Column
 
-from smartcar.warehouse.catalog import MASTER_COLUMNS, TableSpec, table_spec
+from smartcar.lake.catalog import MASTER_COLUMNS, TableSpec, table_spec
 
 CRITICAL = "critical"
 WARNING = "warning"

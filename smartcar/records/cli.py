@@ -115,7 +115,7 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Show every kept version of a record's cells (newest first) and its corrections."""
-    from smartcar.clients import hbase_connection
+    from smartcar.core.clients import hbase_connection
     from smartcar.records.corrections import history as run_history
 
     with _errors(), closing(hbase_connection()) as conn:
@@ -147,7 +147,7 @@ def audit(
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="Stop after this many entries.")] = None,
 ) -> None:
     """List corrections from the audit table (record key order, then time)."""
-    from smartcar.clients import hbase_connection
+    from smartcar.core.clients import hbase_connection
     from smartcar.records.corrections import iter_audit
     from smartcar.records.keys import parse_row_key
 

@@ -22,7 +22,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from smartcar.driving_table import QUALIFIERS
+from smartcar.core.driving_record import QUALIFIERS
 from smartcar.records.errors import ConditionError
 
 NUMERIC_COLUMNS: frozenset[str] = frozenset({"speed_pedal", "break_pedal", "speed"})

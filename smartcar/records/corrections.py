@@ -29,7 +29,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from smartcar.driving_table import MAX_VERSIONS, QUALIFIERS, TABLE, column
+from smartcar.core.driving_record import MAX_VERSIONS, QUALIFIERS, TABLE, column
 from smartcar.records.conditions import NUMERIC_COLUMNS, check_column
 from smartcar.records.errors import CorrectionError, RowKeyError
 from smartcar.records.keys import parse_row_key
@@ -137,7 +137,7 @@ def correct(
     parse_row_key(key)
     wanted = parse_assignments(changes)
     if connection is None:
-        from smartcar.clients import hbase_connection
+        from smartcar.core.clients import hbase_connection
 
         with closing(hbase_connection()) as conn:
             return correct(key, wanted, user=user, reason=reason, connection=conn)
@@ -181,7 +181,7 @@ def history(key: str, connection: happybase.Connection | None = None) -> RecordH
     """All kept versions of every cell of ``key`` plus its audit entries; raises if the row is absent."""
     parse_row_key(key)
     if connection is None:
-        from smartcar.clients import hbase_connection
+        from smartcar.core.clients import hbase_connection
 
         with closing(hbase_connection()) as conn:
             return history(key, conn)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from smartcar.driving_table import FAMILY
+from smartcar.core.driving_record import FAMILY
 from smartcar.records.conditions import Condition, Op
 from smartcar.records.digitrange import number_regex
 

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from smartcar.driving_table import row_key
+from smartcar.core.driving_record import row_key
 from smartcar.records.digitrange import Pattern, range_patterns, render_pattern
 from smartcar.records.errors import RowKeyError, TimeRangeError
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from smartcar.driving_table import QUALIFIERS
+from smartcar.core.driving_record import QUALIFIERS
 from smartcar.records.search import Record
 
 FORMATS = ("table", "csv", "jsonl")

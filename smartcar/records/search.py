@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from smartcar.driving_table import FAMILY, QUALIFIERS, TABLE, row_key
+from smartcar.core.driving_record import FAMILY, QUALIFIERS, TABLE, row_key
 from smartcar.records.conditions import Condition, parse_condition
 from smartcar.records.errors import RecordsError
 from smartcar.records.filters import Unsatisfiable, conditions_filter
@@ -208,7 +208,7 @@ def count(query: RecordQuery, table: happybase.Table | None = None) -> int:
 
 
 def _search_default_table(query: RecordQuery, chosen: Plan | None) -> Iterator[Record]:
-    from smartcar.clients import hbase_connection
+    from smartcar.core.clients import hbase_connection
 
     connection = hbase_connection()
     try:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 
-from smartcar.fileio import atomic_write_text
+from smartcar.core.fileio import atomic_write_text
 from smartcar.runtime.identity import RecordedProcess, boot_id, marker_env, start_ticks
 
 

@@ -1,7 +1,7 @@
 """DB-API connections to HiveServer2, through Airflow's hook inside Airflow and impyla elsewhere.
 
 Inside a DAG task the Airflow connection (``hiveserver2_default``, derived from the settings by
-``smartcar.airflow_connections``) is used so operators can repoint it without touching code; the CLI,
+``smartcar.airflow.connections``) is used so operators can repoint it without touching code; the CLI,
 tests and benchmarks connect with impyla straight from the settings. Both speak HiveServer2 Thrift.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from smartcar.airflow_connections import HIVESERVER2_CONN_ID as HIVE_CONN_ID
-from smartcar.airflow_connections import IMPALA_CONN_ID
+from smartcar.airflow.connections import HIVESERVER2_CONN_ID as HIVE_CONN_ID
+from smartcar.airflow.connections import IMPALA_CONN_ID
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ __all__ = ["HIVE_CONN_ID", "IMPALA_CONN_ID", "connect", "refresh", "task_connect
 def connect(conn_id: str | None = None, settings: Settings | None = None) -> Any:
     """An open DB-API connection; ``conn_id`` selects an Airflow connection, ``None`` uses the settings."""
     if conn_id is None:
-        from smartcar.clients import hive_dbapi_connection
+        from smartcar.core.clients import hive_dbapi_connection
 
         return hive_dbapi_connection(settings or get_settings())
     if conn_id.startswith("impala"):

@@ -43,29 +43,29 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from Hbase_thrift import TScan
 
-from smartcar import driving_table
-from smartcar.fileio import fsync_dir
+from smartcar.core import driving_record
+from smartcar.core.fileio import fsync_dir
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 DRIVE_DIR = "drive-log"
-COLUMNS: tuple[str, ...] = ("r_key", "r_date", *driving_table.QUALIFIERS[1:])
+COLUMNS: tuple[str, ...] = ("r_key", "r_date", *driving_record.QUALIFIERS[1:])
 """``SmartCar_Drive_Info_2`` columns: r_key, r_date (= cf1:date), then the other 7 qualifiers."""
 SCHEMA = pa.schema([(name, pa.string()) for name in COLUMNS])
-_QUALIFIER_COLUMNS = [driving_table.column(q) for q in driving_table.QUALIFIERS]
+_QUALIFIER_COLUMNS = [driving_record.column(q) for q in driving_record.QUALIFIERS]
 
 
 def row_filter(day: str) -> str:
     """HBase filter string selecting the rows of simulation date ``day`` (yyyyMMdd)."""
     _check_day(day)
-    return f"RowFilter(=, 'regexstring:{driving_table.day_key_regex(day)}')"
+    return f"RowFilter(=, 'regexstring:{driving_record.day_key_regex(day)}')"
 
 
 def key_pattern(day: str) -> re.Pattern[bytes]:
     """Client-side twin of :func:`row_filter` (a non-empty car number after the ``-``)."""
     _check_day(day)
-    return re.compile(driving_table.day_key_regex(day).encode() + rb".")
+    return re.compile(driving_record.day_key_regex(day).encode() + rb".")
 
 
 def key_matches(key: bytes, day: str) -> bool:
@@ -143,7 +143,7 @@ def copy_day(day: str, *, settings: Settings | None = None, workers: int = 2, ba
 
 def _copy_range(s: Settings, day: str, start: bytes, stop: bytes, out: Path, batch_size: int) -> int:
     """One key range -> one Parquet file (no file when the range holds no row of ``day``)."""
-    from smartcar.clients import hbase_connection
+    from smartcar.core.clients import hbase_connection
 
     connection = hbase_connection(s)
     count = 0
@@ -153,7 +153,7 @@ def _copy_range(s: Settings, day: str, start: bytes, stop: bytes, out: Path, bat
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        table = connection.table(driving_table.TABLE)
+        table = connection.table(driving_record.TABLE)
         for columns in _column_batches(connection.client, table.name, day, start, stop, batch_size):
             if writer is None:
                 writer = pq.ParquetWriter(out, SCHEMA)

@@ -1,7 +1,7 @@
 """Every valid event -> HBase ``DriverCarInfo`` through happybase's Thrift client, one call per batch.
 
 Idempotent by construction: the row key is the original's (reversed timestamp + car, see
-:mod:`smartcar.driving_table`) and the cell timestamp is the *event* time in milliseconds, so a
+:mod:`smartcar.core.driving_record`) and the cell timestamp is the *event* time in milliseconds, so a
 replayed event rewrites the very same cell version instead of adding a new one. Corrections made
 later (issue 8) carry the wall-clock time and stay newer than the original value. Rows are sent
 with ``mutateRowsTs`` grouped by event second (a simulator batch shares a few seconds), which is
@@ -24,8 +24,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import happybase  # loads the Hbase_thrift module
 from Hbase_thrift import BatchMutation, Mutation
 
-from smartcar.clients import hbase_connection
-from smartcar.driving_table import QUALIFIERS, TABLE, column, ensure_table, row_key
+from smartcar.core.clients import hbase_connection
+from smartcar.core.driving_record import QUALIFIERS, TABLE, column, ensure_table, row_key
 from smartcar.settings import Settings, get_settings
 from streaming.events import DrivingEvent
 from streaming.sinks.base import Batch

@@ -12,7 +12,7 @@ import json
 
 from confluent_kafka import KafkaError, KafkaException
 
-from smartcar.clients import kafka_producer
+from smartcar.core.clients import kafka_producer
 from smartcar.settings import Settings
 from streaming.sinks.base import Batch
 

@@ -2,7 +2,7 @@
 
 The original's ``SADD <yyyyMMdd> <car>-<timestamp>`` + ``EXPIRE`` is kept as is, so existing
 readers still work; next to it a richer record (hash + per-car and latest indexes, see
-:mod:`smartcar.alerts_store`) names the rule, its version, the window bounds and the aggregate.
+:mod:`streaming.alerts_store`) names the rule, its version, the window bounds and the aggregate.
 Every write is a set/hash/sorted-set upsert keyed by the alert id (rule, car, window start), so a
 replay after a crash rewrites the same entries. The same transaction stores the processor's
 commit floors, which must be durable before the Kafka offsets they justify are committed: one
@@ -16,9 +16,9 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 
-from smartcar.alerts_store import LATEST_INDEX, LATEST_KEEP, alert_key, car_index_key
-from smartcar.clients import redis_client
+from smartcar.core.clients import redis_client
 from smartcar.settings import Settings, get_settings
+from streaming.alerts_store import LATEST_INDEX, LATEST_KEEP, alert_key, car_index_key
 from streaming.offsets import SavedFloors
 from streaming.sinks.base import Batch
 from streaming.windows import Alert, day_of

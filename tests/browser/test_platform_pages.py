@@ -57,7 +57,7 @@ def platform_data(
     browser talks to reads the same one): the clean day's run succeeds, the bad day's fails its
     validation, as a user would see them after such a day.
     """
-    from smartcar import stream_health
+    from streaming import health as stream_health
     from streaming.sinks.redis_sink import RedisSink
     from streaming.windows import Alert
 
@@ -236,7 +236,7 @@ def test_speeding_page(page) -> None:
 
 
 def test_stream_health_page(page) -> None:
-    from smartcar import stream_health
+    from streaming import health as stream_health
 
     # a fresh heartbeat: the one of the fixture may be older than the 15 s liveness window by now
     stream_health.publish(

@@ -111,7 +111,7 @@ def _matrix_row(html: str, day: str) -> dict[str, str]:
 
 def _exported(settings: Settings, after_id: int = 0) -> dict[str, int]:
     """Rows per exported table for DAY, from the export runs the export DAG logged after ``after_id``."""
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
 
     engine = export_engine(settings)
     with engine.connect() as conn:
@@ -128,7 +128,7 @@ def _exported(settings: Settings, after_id: int = 0) -> dict[str, int]:
 
 
 def _last_export_id(settings: Settings) -> int:
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
 
     with export_engine(settings).connect() as conn:
         if not sa.inspect(conn).has_table("smartcar_export_runs"):
@@ -144,8 +144,8 @@ def _mart_rows(table: str, column: str) -> int:
 
 def _speeding_cars(settings: Settings) -> set[str]:
     """Cars with a speeding alert of DAY (by window start) that the stream keeps in Redis."""
-    from smartcar.alerts_store import ALERT_PREFIX
-    from smartcar.clients import redis_client
+    from smartcar.core.clients import redis_client
+    from streaming.alerts_store import ALERT_PREFIX
 
     keys = redis_client(settings).scan_iter(match=f"{ALERT_PREFIX}speeding:*:{DAY}*", count=1000)
     return {key.removeprefix(ALERT_PREFIX).split(":")[1] for key in keys}
@@ -188,7 +188,7 @@ def test_first_day_runs_to_the_export_with_no_hand_on_a_run(
             states = {d: sorted({r["state"] for r in api.runs(d)}) for d in DAGS}
             raise AssertionError(f"no export of {DAY} within {TIMEOUT_S}s; run states: {states}")
         # every car that sped that day became one incident through the triggerer's watcher
-        from smartcar.alerts import incidents
+        from smartcar.export import incident_log as incidents
 
         cars = _speeding_cars(settings)
         assert cars, "the simulated day raised no speeding alert"

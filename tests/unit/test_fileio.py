@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from smartcar.fileio import atomic_write_text, atomic_writer
+from smartcar.core.fileio import atomic_write_text, atomic_writer
 
 
 def test_replace_writes_whole_file_and_leaves_no_temp(tmp_path: Path) -> None:

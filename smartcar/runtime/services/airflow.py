@@ -2,7 +2,7 @@
 
 Not ``airflow standalone``: it binds log servers on 0.0.0.0 and opens an admin UI. We run the
 components ourselves with LocalExecutor, the metadata in the platform's PostgreSQL (its own
-database and user, see ``smartcar.airflow_env.metadata_db_url``), the log servers off, and
+database and user, see ``smartcar.airflow.environment.metadata_db_url``), the log servers off, and
 Airflow's simple auth manager, whose generated admin password is printed once by ``smartcar up``
 (the UI always asks for a login). SQLite, Airflow's development default, answered the e2e test's
 REST calls with HTTP 500 while the scheduler, triggerer and tasks wrote at once.
@@ -17,7 +17,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from smartcar.airflow_env import airflow_env, airflow_home
+from smartcar.airflow.environment import airflow_env, airflow_home
 from smartcar.runtime.process import ProcessSpec
 from smartcar.runtime.services.base import Service, ServiceError
 from smartcar.settings import Settings

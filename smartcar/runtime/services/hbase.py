@@ -25,8 +25,8 @@ import shutil
 from html import escape
 from pathlib import Path
 
-from smartcar.clients import hbase_connection
-from smartcar.driving_table import ensure_table
+from smartcar.core.clients import hbase_connection
+from smartcar.core.driving_record import ensure_table
 from smartcar.runtime.health import port_open
 from smartcar.runtime.identity import port_in_use
 from smartcar.runtime.jvm import JAVA17_OPENS, java_command

@@ -92,7 +92,7 @@ class HiveService(Service):
         return [ProcessSpec("hive", argv, env=env, cwd=state)]
 
     def healthy(self, settings: Settings) -> bool:
-        from smartcar.clients import hive_dbapi_connection
+        from smartcar.core.clients import hive_dbapi_connection
 
         if not port_open(*self.endpoint(settings)):
             return False

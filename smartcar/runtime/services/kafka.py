@@ -16,7 +16,7 @@ from pathlib import Path
 
 from confluent_kafka.admin import AdminClient
 
-from smartcar.kafka_topics import ensure_topics
+from smartcar.core.kafka_topics import ensure_topics
 from smartcar.runtime.health import port_open
 from smartcar.runtime.identity import port_in_use
 from smartcar.runtime.jvm import java_command

@@ -1,7 +1,7 @@
 """PostgreSQL, the export target (the original's Sqoop destination) and Airflow's metadata database.
 
 ``initdb`` runs once into the state directory with the user, password and database of
-``SMARTCAR_EXPORT_DB_URL``; Airflow's database and user (``smartcar.airflow_env.metadata_db_url``)
+``SMARTCAR_EXPORT_DB_URL``; Airflow's database and user (``smartcar.airflow.environment.metadata_db_url``)
 are created beside it when they live on this server. PostgreSQL refuses to run as root, so when
 we are root the server runs as the ``postgres`` system user, which then owns the data directory.
 ``down`` sends SIGINT, PostgreSQL's fast shutdown: SIGTERM's smart shutdown would wait for every
@@ -19,7 +19,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from smartcar.airflow_env import metadata_db_url
+from smartcar.airflow.environment import metadata_db_url
 from smartcar.runtime.process import ProcessSpec
 from smartcar.runtime.services.base import Service, ServiceError
 from smartcar.settings import Settings

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from smartcar.alerts import incidents
-from smartcar.alerts.response import respond
+from smartcar.airflow.alert_response import respond
+from smartcar.export import incident_log as incidents
 from smartcar.export.schema import alert_incidents
 from smartcar.settings import Settings
 
@@ -30,7 +30,7 @@ def _watcher_event(alert: dict[str, str]) -> SimpleNamespace:
 
 @pytest.fixture
 def engine(postgres_service: Settings):
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
 
     engine = export_engine(postgres_service)
     incidents.record([], postgres_service)  # migrates

@@ -101,7 +101,7 @@ def image_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
 def _in_image(venv: Path, environment: dict[str, str], *command: str) -> subprocess.CompletedProcess[str]:
     """``command`` through the image's entrypoint, with the image's ``PATH``."""
     env = {**environment, "PATH": f"{venv / 'bin'}:/usr/bin:/bin"}
-    entrypoint = [str(venv / "bin" / "python"), "-m", "smartcar.container_entrypoint"]
+    entrypoint = [str(venv / "bin" / "python"), "-m", "smartcar.airflow.container_entrypoint"]
     return subprocess.run([*entrypoint, *command], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def pg(postgres_service: Settings, tmp_path: Path):
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
 
     settings = postgres_service.model_copy(update={"home": tmp_path / "home"})
     engine = export_engine(settings)

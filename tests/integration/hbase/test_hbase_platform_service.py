@@ -1,5 +1,5 @@
 """The server as the platform runs it: started by the runtime (``hbase_service``), with the
-``DriverCarInfo`` table of docs/data-formats.md#hbase-table-drivercarinfo, reached through ``smartcar.clients``."""
+``DriverCarInfo`` table of docs/data-formats.md#hbase-table-drivercarinfo, reached through ``smartcar.core.clients``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from smartcar import driving_table as dt
-from smartcar.clients import hbase_connection
+from smartcar.core import driving_record as dt
+from smartcar.core.clients import hbase_connection
 
 pytestmark = [
     pytest.mark.integration,

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from confluent_kafka import Producer
 
+from smartcar.core.kafka_topics import ensure_topics
 from smartcar.ingest.tail import DeliveryError, TailAgent, load_state
-from smartcar.kafka_topics import ensure_topics
 from tests.fixtures.kafka_reading import read_topic
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from smartcar.layouts import MASTER_COLUMNS, STATUS_COLUMNS
+from smartcar.core.layouts import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.ml import datasets, jobs, runs
 from smartcar.ml.classification import ABNORMAL, NORMAL
 from smartcar.settings import Settings

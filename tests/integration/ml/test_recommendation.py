@@ -8,12 +8,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from smartcar.layouts import MASTER_COLUMNS
+from smartcar.core.layouts import MASTER_COLUMNS
+from smartcar.lake.catalog import table_spec
+from smartcar.lake.frames import spark_session
 from smartcar.ml import jobs, runs
 from smartcar.ml.recommendation import evaluate_holdout, preferences
 from smartcar.settings import Settings
-from smartcar.warehouse.catalog import table_spec
-from smartcar.warehouse.frames import spark_session
 
 pytestmark = pytest.mark.integration
 

@@ -36,7 +36,7 @@ def _states(run) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def runs(private_warehouse, airflow_home, postgres_service):
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
 
     write_sample_day(CLEAN)
     write_sample_day(BAD, defects=("tire_out_of_range", "unknown_engine", "duplicate_key"))

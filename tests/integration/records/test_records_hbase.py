@@ -21,8 +21,8 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from simulator.driving_log import iter_driving_lines
-from smartcar.clients import hbase_connection
-from smartcar.driving_table import FAMILY, QUALIFIERS, TABLE, column, ensure_table, row_key
+from smartcar.core.clients import hbase_connection
+from smartcar.core.driving_record import FAMILY, QUALIFIERS, TABLE, column, ensure_table, row_key
 from smartcar.records.corrections import AUDIT_TABLE, correct, history
 from smartcar.records.errors import ConditionError, CorrectionError, RowKeyError, TimeRangeError
 from smartcar.records.search import RecordQuery, count, plan, search

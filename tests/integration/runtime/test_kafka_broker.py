@@ -7,7 +7,7 @@ import uuid
 import pytest
 from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource
 
-from smartcar.kafka_topics import ensure_topics, platform_topics, retention_ms
+from smartcar.core.kafka_topics import ensure_topics, platform_topics, retention_ms
 from tests.fixtures.kafka_reading import read_topic
 from tests.fixtures.stream_workload import produce
 
@@ -45,7 +45,7 @@ def test_drifted_retention_and_partitions_are_corrected(kafka_service, caplog) -
     fix = ConfigResource(ConfigResource.Type.TOPIC, s.kafka_topic, incremental_configs=[entry])
     admin.incremental_alter_configs([fix])[fix].result(10)
 
-    with caplog.at_level("WARNING", logger="smartcar.kafka_topics"):
+    with caplog.at_level("WARNING", logger="smartcar.core.kafka_topics"):
         assert ensure_topics({s.kafka_topic: 2}, s) == []
     resource = ConfigResource(ConfigResource.Type.TOPIC, s.kafka_topic)
     assert admin.describe_configs([resource])[resource].result(10)["retention.ms"].value == str(

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from smartcar import driving_days
-from smartcar.clients import redis_client
+from smartcar.airflow.driving_day_trigger import DrivingDayQuietTrigger
+from smartcar.core.clients import redis_client
 from smartcar.settings import get_settings
-from smartcar.warehouse.driving_day_trigger import DrivingDayQuietTrigger
+from streaming import driving_days
 from tests.fixtures.stream_workload import produce, scripted_lines
 
 pytestmark = pytest.mark.integration

@@ -12,12 +12,13 @@ import psutil
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from smartcar import alerts_store, runtime
-from smartcar.clients import redis_client
+from smartcar import runtime
+from smartcar.core.clients import redis_client
 from smartcar.settings import REPO_ROOT
-from smartcar.stream_health import read_health
+from streaming import alerts_store
 from streaming.detectors import run_rules
 from streaming.events import parse_line
+from streaming.health import read_health
 from streaming.rules import load_rules
 from streaming.sinks.hbase_sink import count_rows
 from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from smartcar import alerts_store
-from smartcar.clients import redis_client
+from smartcar.core.clients import redis_client
+from streaming import alerts_store
 from tests.fixtures.kafka_reading import read_topic
 from tests.fixtures.speeding_oracle import speeding_windows
 from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
@@ -98,7 +98,7 @@ def test_an_event_dated_2099_is_a_dead_letter_and_the_next_day_is_exact(stream_s
 
 
 def _health(s) -> dict:
-    from smartcar.stream_health import read_health
+    from streaming.health import read_health
 
     return read_health(s)
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from smartcar import stream_health
-from smartcar.clients import redis_client
+from smartcar.core.clients import redis_client
+from streaming import health as stream_health
 
 pytestmark = pytest.mark.integration
 

@@ -8,12 +8,12 @@ import shutil
 
 import pytest
 
-from smartcar import alerts_store
-from smartcar.clients import hbase_connection, redis_client
-from smartcar.driving_table import TABLE, row_key
+from smartcar.core.clients import hbase_connection, redis_client
+from smartcar.core.driving_record import TABLE, row_key
 from smartcar.settings import REPO_ROOT
-from smartcar.stream_health import read_health
+from streaming import alerts_store
 from streaming.events import parse_line
+from streaming.health import read_health
 from streaming.sinks.hbase_sink import count_rows
 from tests.fixtures.kafka_reading import read_topic
 from tests.fixtures.stream_workload import produce, scripted_lines

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from smartcar import alerts_store
 from smartcar.settings import REPO_ROOT
+from streaming import alerts_store
 from streaming.detectors import run_rules
 from streaming.events import parse_line
 from streaming.rules import load_rules

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from smartcar.stream_health import read_health
-from streaming.supervisor import supervise
+from streaming.health import read_health
+from streaming.processor_pool import supervise
 
 pytestmark = pytest.mark.integration
 

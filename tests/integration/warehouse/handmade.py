@@ -7,7 +7,7 @@ Cars (master, pipe-delimited):
 
 from __future__ import annotations
 
-from smartcar.driving_table import row_key
+from smartcar.core.driving_record import row_key
 
 DAY1 = "19990622"
 DAY2 = "19990623"

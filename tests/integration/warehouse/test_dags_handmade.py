@@ -18,8 +18,8 @@ from pathlib import Path
 import handmade as h
 import pytest
 
-from smartcar import driving_table
-from smartcar.clients import hbase_connection
+from smartcar.core import driving_record
+from smartcar.core.clients import hbase_connection
 from smartcar.ingest.ledger import Ledger, ledger_path
 from smartcar.settings import get_settings
 from smartcar.warehouse import hql
@@ -85,12 +85,15 @@ def _snapshot() -> dict[str, list[tuple]]:
 def _put_drive_events() -> None:
     connection = hbase_connection()
     try:
-        table = driving_table.ensure_table(connection)
+        table = driving_record.ensure_table(connection)
         with table.batch(batch_size=2000) as batch:
             for event in h.drive_events_day1() + h.drive_events_day2():
                 batch.put(
-                    driving_table.row_key(event[0], event[1]),
-                    {driving_table.column(q): v.encode() for q, v in zip(driving_table.QUALIFIERS, event, strict=True)},
+                    driving_record.row_key(event[0], event[1]),
+                    {
+                        driving_record.column(q): v.encode()
+                        for q, v in zip(driving_record.QUALIFIERS, event, strict=True)
+                    },
                 )
     finally:
         connection.close()
@@ -297,7 +300,7 @@ def test_a_status_file_failing_its_checks_blocks_subjects_1_3_4_and_the_export(s
     """The bad batch, through the whole chain: nothing downstream of a failed partition builds on it."""
     from sqlalchemy import inspect, text
 
-    from smartcar.clients import export_engine
+    from smartcar.core.clients import export_engine
 
     spool = get_settings().spool_path
     bad = [h.STATUS_HEADER, h.status_line(f"{BAD_DAY}000000", "A0001", tires=(150, 90, 90, 90), engine="C")]

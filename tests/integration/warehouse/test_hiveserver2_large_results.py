@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from smartcar.clients import hive_dbapi_connection
+from smartcar.core.clients import hive_dbapi_connection
 from smartcar.settings import Settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]

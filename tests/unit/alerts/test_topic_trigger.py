@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import json
 
-from smartcar.alerts.topic_trigger import AlertTopicTrigger, parse_alert
+from smartcar.airflow.alert_topic_trigger import AlertTopicTrigger, parse_alert
 
 
 def _alert(rule: str, car: str = "A0001", start: str = "20200324010000") -> bytes:
@@ -53,7 +53,7 @@ def test_one_event_per_rule_car_and_day_with_its_first_alert() -> None:
 
 
 def test_memory_is_bounded_to_the_last_days() -> None:
-    from smartcar.alerts.topic_trigger import DAYS_KEPT, FirstPerCarDay
+    from smartcar.airflow.alert_topic_trigger import DAYS_KEPT, FirstPerCarDay
 
     seen = FirstPerCarDay()
     days = [f"202003{d:02d}" for d in range(1, 11)]
@@ -86,7 +86,7 @@ def test_a_run_reads_later_events_from_its_first_triggering_one() -> None:
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
-    from smartcar.alerts.response import first_timestamp
+    from smartcar.airflow.alert_response import first_timestamp
 
     early, late = datetime(2020, 3, 24, 1, tzinfo=UTC), datetime(2020, 3, 24, 2, tzinfo=UTC)
     events = {"a": [SimpleNamespace(timestamp=late)], "b": [SimpleNamespace(timestamp=early)]}

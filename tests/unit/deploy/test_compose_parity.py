@@ -1,7 +1,7 @@
 """Both worlds derive their Airflow connections from the same ``SMARTCAR_*`` values, through one function.
 
-The compose file sets only ``SMARTCAR_*`` variables; the image's entrypoint (``smartcar.container_entrypoint``)
-runs :func:`smartcar.airflow_connections.connection_env` on them at start. Here the entrypoint runs for real,
+The compose file sets only ``SMARTCAR_*`` variables; the image's entrypoint (``smartcar.airflow.container_entrypoint``)
+runs :func:`smartcar.airflow.connections.connection_env` on them at start. Here the entrypoint runs for real,
 with exactly the environment Compose resolves for an Airflow service, and the ``AIRFLOW_CONN_*`` its command
 sees must equal what the settings derive, and point at the stack's services with the passwords of ``.env``.
 The UI's users are the FAB auth manager's, in Airflow's database; only ``airflow-init`` sees the admin password.
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from smartcar.airflow_connections import connection_env
+from smartcar.airflow.connections import connection_env
 from smartcar.settings import REPO_ROOT, Settings
 from tests.unit.deploy.compose import ENV_EXAMPLE, env_values, generate_env, resolved
 
@@ -36,7 +36,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, str
 def _entrypoint(environment: dict[str, str], *command: str) -> subprocess.CompletedProcess[str]:
     env = {**environment, "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "PYTHONPATH": str(REPO_ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "smartcar.container_entrypoint", *command],
+        [sys.executable, "-m", "smartcar.airflow.container_entrypoint", *command],
         env=env,
         capture_output=True,
         text=True,
@@ -134,7 +134,7 @@ def test_only_airflow_init_gets_the_admin_password(stack: tuple[dict, dict[str, 
 
 
 def test_the_embedded_default_keeps_the_simple_auth_manager(tmp_path: Path) -> None:
-    from smartcar.airflow_env import airflow_env
+    from smartcar.airflow.environment import airflow_env
 
     env = airflow_env(Settings(home=tmp_path))
     assert "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS" in env

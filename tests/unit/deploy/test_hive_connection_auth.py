@@ -13,7 +13,7 @@ import socket
 
 import pytest
 
-from smartcar.airflow_connections import HIVESERVER2_CONN_ID, connection_env, connections
+from smartcar.airflow.connections import HIVESERVER2_CONN_ID, connection_env, connections
 from smartcar.settings import Settings
 
 

@@ -83,7 +83,7 @@ def test_platform_image_owns_its_state_and_warehouse_dirs() -> None:
     dockerfile = (REPO_ROOT / "Dockerfile").read_text()
     assert "useradd --create-home --uid 50000 smartcar" in dockerfile
     assert re.search(r"chown -R smartcar \S+ /opt/smartcar-state /opt/warehouse", dockerfile)
-    assert '"-m", "smartcar.container_entrypoint"' in dockerfile
+    assert '"-m", "smartcar.airflow.container_entrypoint"' in dockerfile
 
 
 def test_platform_image_installs_the_locked_production_environment_only() -> None:

@@ -111,7 +111,7 @@ def test_source_survives_a_failed_landing(settings: Settings, monkeypatch: pytes
     def disk_full(*_args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("smartcar.fileio.os.fsync", disk_full)
+    monkeypatch.setattr("smartcar.core.fileio.os.fsync", disk_full)
     with pytest.raises(OSError):
         spool.ingest_spool("20200323", settings=settings)
     assert source.exists()  # nothing lost

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 
+from smartcar.lake.catalog import table_spec
 from smartcar.quality.runner import validate
-from smartcar.warehouse.catalog import table_spec
 from tests.fixtures.quality_samples import write_sample_day
 
 DAY = "20200325"

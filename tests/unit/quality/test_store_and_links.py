@@ -58,11 +58,11 @@ def test_notifier_logs_and_posts_to_the_webhook(tmp_path: Path, monkeypatch) -> 
 
     logged: list[str] = []
     collector = Collect()
-    logging.getLogger("smartcar.notifications").addHandler(collector)
+    logging.getLogger("smartcar.airflow.notifications").addHandler(collector)
     server = HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        from smartcar.notifications import SmartcarNotifier
+        from smartcar.airflow.notifications import SmartcarNotifier
         from smartcar.settings import get_settings
 
         monkeypatch.setenv("SMARTCAR_NOTIFY_WEBHOOK_URL", f"http://127.0.0.1:{server.server_port}/hook")
@@ -78,12 +78,12 @@ def test_notifier_logs_and_posts_to_the_webhook(tmp_path: Path, monkeypatch) -> 
         assert notifier.reached == ["log"]  # a dead webhook is logged, never raised
     finally:
         server.shutdown()
-        logging.getLogger("smartcar.notifications").removeHandler(collector)
+        logging.getLogger("smartcar.airflow.notifications").removeHandler(collector)
         get_settings.cache_clear()
 
 
 def test_stall_watch_notifies_once_per_episode() -> None:
-    from smartcar.notifications import StallWatch
+    from smartcar.airflow.notifications import StallWatch
 
     watch = StallWatch(patience=2)
     healthy = [{"alive": True, "lag": 5, "processed": n} for n in (100, 200, 300)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from smartcar.lake.catalog import TABLES, table_spec
 from smartcar.quality.suites import build_rules
-from smartcar.warehouse.catalog import TABLES, table_spec
 
 
 def _by_column(table: str, date: str | None = "20200322") -> dict[tuple[str, str | None], dict]:

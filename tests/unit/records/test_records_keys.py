@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from smartcar.driving_table import row_key
+from smartcar.core.driving_record import row_key
 from smartcar.records.errors import RowKeyError, TimeRangeError
 from smartcar.records.keys import TimeRange, key_span, parse_bound, parse_row_key, row_regex
 

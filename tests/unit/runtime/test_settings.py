@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from smartcar.airflow_connections import connection_env, connections
+from smartcar.airflow.connections import connection_env, connections
 from smartcar.settings import Settings
 
 

@@ -6,7 +6,7 @@ import re
 
 from smartcar_ui.charts import bar_chart, line_chart, nice_ticks, ranked_bars, status_grid
 
-from smartcar.speeding_stats import alerts_per_hour, split_member
+from streaming.speeding_stats import alerts_per_hour, split_member
 
 
 def test_alerts_per_hour_from_members() -> None:

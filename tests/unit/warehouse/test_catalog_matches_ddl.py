@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from smartcar.export.schema import TARGETS
-from smartcar.warehouse.catalog import TABLES, table_spec
+from smartcar.lake.catalog import TABLES, table_spec
 
 DDL_DIR = Path(__file__).resolve().parents[3] / "include" / "sql" / "ddl"
 CREATE = re.compile(r"CREATE\s+(?:EXTERNAL\s+)?TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)\s*\((.*?)\)\s*\n", re.I | re.S)

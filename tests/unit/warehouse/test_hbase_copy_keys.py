@@ -6,7 +6,7 @@ import re
 
 import pyarrow.parquet as pq
 
-from smartcar.driving_table import row_key
+from smartcar.core.driving_record import row_key
 from smartcar.settings import Settings
 from smartcar.warehouse import hbase_copy
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from smartcar.warehouse.run_dates import run_dates, upstream_ready
+from smartcar.airflow.run_dates import run_dates, upstream_ready
 
 LOGICAL = dt.datetime(2020, 3, 22, tzinfo=dt.UTC)
 

@@ -22,7 +22,7 @@ from airflow.sdk.bases.notifier import BaseNotifier
 
 from smartcar.settings import Settings, get_settings
 
-log = logging.getLogger("smartcar.notifications")
+log = logging.getLogger("smartcar.airflow.notifications")
 
 
 def deliver(
@@ -100,7 +100,7 @@ def notify_stream_stalled(health: dict[str, Any]) -> list[str]:
 class StallWatch:
     """Notifies once per episode when the stream stops: no live processor, or lag but no progress.
 
-    Feed it :func:`smartcar.stream_health.read_health` results periodically (the supervisor's tick);
+    Feed it :func:`streaming.health.read_health` results periodically (the supervisor's tick);
     ``patience`` consecutive stalled observations open an episode, a healthy one closes it.
     """
 

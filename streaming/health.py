@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from smartcar.clients import redis_client
+from smartcar.core.clients import redis_client
 from smartcar.settings import Settings, get_settings
 
 HEALTH_PREFIX = "smartcar:stream:health:"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from airflow.sdk import Asset, AssetWatcher
 
-from smartcar.alerts.topic_trigger import AlertTopicTrigger
+from smartcar.airflow.alert_topic_trigger import AlertTopicTrigger
+from smartcar.airflow.driving_day_trigger import DrivingDayQuietTrigger
 from smartcar.settings import get_settings
-from smartcar.warehouse.driving_day_trigger import DrivingDayQuietTrigger
 
 STATUS_LANDED = Asset(name="smartcar_status_info", uri="smartcar://warehouse/smartcar_status_info", group="smartcar")
 """Status batch log landed under ``car-batch-log/wrk_date=...`` and its partition registered."""

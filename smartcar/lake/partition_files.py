@@ -1,6 +1,6 @@
 """The files of a warehouse partition: which they are, their format, the partition values of a table.
 
-Shared by the pandas reader of the quality checks (:mod:`smartcar.quality.partitions`), the Spark reader
+Shared by the pandas reader of the quality checks (:mod:`smartcar.lake.partitions`), the Spark reader
 of the ML jobs (:mod:`.frames`) and the export, which all read the warehouse by path.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from smartcar.lake.catalog import TableSpec
 from smartcar.settings import Settings
-from smartcar.warehouse.catalog import TableSpec
 
 PARQUET_MAGIC = b"PAR1"
 ORC_MAGIC = b"ORC"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from smartcar.airflow_connections import connection_env
+from smartcar.airflow.connections import connection_env
 from smartcar.settings import REPO_ROOT, Settings, get_settings
 
 

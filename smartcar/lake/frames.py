@@ -3,7 +3,7 @@
 The ML jobs train on Spark in a local session of their own that reads the files directly: the
 embedded metastore (Derby) admits one JVM, and the files are the contract anyway (Sqoop read them
 the same way). The session starts once per process (a JVM start costs about 8 s on this machine).
-The quality checks read the same files with pandas instead (:mod:`smartcar.quality.partitions`).
+The quality checks read the same files with pandas instead (:mod:`smartcar.lake.partitions`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smartcar.lake.catalog import TableSpec
+from smartcar.lake.partition_files import data_files, detect_format, partition_values
 from smartcar.settings import Settings, get_settings
-from smartcar.warehouse.catalog import TableSpec
-from smartcar.warehouse.partition_files import data_files, detect_format, partition_values
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

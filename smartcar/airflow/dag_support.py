@@ -15,7 +15,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
 
-from smartcar.warehouse.run_dates import run_dates, upstream_ready
+from smartcar.airflow.run_dates import run_dates, upstream_ready
 
 OWNER = "smartcar-batch"
 START = pendulum.datetime(1990, 1, 1, tz="UTC")

@@ -1,6 +1,6 @@
 """The alert topic as an Airflow event source: the Kafka provider's shared-stream trigger, filtered by rule.
 
-Used as the ``AssetWatcher`` of :data:`smartcar.warehouse.assets.STREAM_ALERTS` (Airflow 3
+Used as the ``AssetWatcher`` of :data:`smartcar.airflow.assets.STREAM_ALERTS` (Airflow 3
 event-driven scheduling). The provider's :class:`KafkaSharedStreamTrigger` keeps one consumer in
 the triggerer and commits an offset only after the asset event derived from the message is stored
 in Airflow's database, so a triggerer crash redelivers instead of dropping (the incident log is

@@ -1,10 +1,10 @@
 """Entrypoint of the platform image: derive Airflow's connections from the container's settings, then exec.
 
 The compose stack sets only ``SMARTCAR_*`` endpoints; the ``AIRFLOW_CONN_*`` variables come from
-:func:`smartcar.airflow_connections.connection_env`, the function the embedded runtime uses too
-(``smartcar.airflow_env``), so the two worlds cannot drift apart. Usage::
+:func:`smartcar.airflow.connections.connection_env`, the function the embedded runtime uses too
+(``smartcar.airflow.environment``), so the two worlds cannot drift apart. Usage::
 
-    python -m smartcar.container_entrypoint airflow scheduler
+    python -m smartcar.airflow.container_entrypoint airflow scheduler
 
 Nothing else is written or changed: the UI's admin lives in Airflow's database (FAB auth manager), created by
 the compose file's ``airflow-init`` from ``.env``.
@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from smartcar.airflow_connections import connection_env
+from smartcar.airflow.connections import connection_env
 from smartcar.settings import Settings
 
 PLACEHOLDER = "change-me"
@@ -44,7 +44,7 @@ def placeholders(environ: Mapping[str, str]) -> list[str]:
 
 def main(argv: list[str]) -> None:
     if not argv:
-        sys.exit("usage: python -m smartcar.container_entrypoint COMMAND [ARG...]")
+        sys.exit("usage: python -m smartcar.airflow.container_entrypoint COMMAND [ARG...]")
     if left := placeholders(os.environ):
         sys.exit(f"refusing to start: {', '.join(left)} still hold {PLACEHOLDER!r}; generate .env (see .env.example)")
     env = container_env(os.environ)

@@ -7,7 +7,7 @@ spelled in one place.
 
 from __future__ import annotations
 
-from smartcar.driving_table import QUALIFIERS
+from smartcar.core.driving_record import QUALIFIERS
 
 MASTER_COLUMNS: tuple[str, ...] = (
     "car_number",

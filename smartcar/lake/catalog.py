@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smartcar.layouts import MASTER_COLUMNS, STATUS_COLUMNS
+from smartcar.core.layouts import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.settings import Settings, get_settings
 
 DRIVE_COLUMNS: tuple[str, ...] = ("speed_pedal", "break_pedal", "steer_angle", "direct_light", "speed", "area_number")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from smartcar.clients import redis_client
+from smartcar.core.clients import redis_client
 from smartcar.settings import Settings
 
 ALERT_PREFIX = "smartcar:alert:"

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smartcar.lake.catalog import TableSpec
+from smartcar.lake.partition_files import data_files, detect_format, partition_values
 from smartcar.settings import Settings
-from smartcar.warehouse.catalog import TableSpec
-from smartcar.warehouse.partition_files import data_files, detect_format, partition_values
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from smartcar.driving_table import TABLE, column, row_key
+from smartcar.core.driving_record import TABLE, column, row_key
 from smartcar.settings import Settings
 
 MAX_AREA_LOOKUPS = 20_000
@@ -30,7 +30,7 @@ def alerts_per_hour(members: Iterable[str]) -> list[int]:
 
 def cars_per_area(members: list[str], settings: Settings | None = None) -> dict[str, int]:
     """Distinct speeding cars per area code of the event that closed their window."""
-    from smartcar.clients import hbase_connection
+    from smartcar.core.clients import hbase_connection
 
     keys = [row_key(stamp, car).encode() for car, stamp in map(split_member, members[:MAX_AREA_LOOKUPS])]
     area_column = column("area_number")

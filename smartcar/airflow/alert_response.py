@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from smartcar.alerts import incidents
-from smartcar.notifications import deliver
+from smartcar.airflow.notifications import deliver
+from smartcar.airflow.run_dates import event_payload
+from smartcar.export import incident_log as incidents
 from smartcar.settings import Settings, get_settings
-from smartcar.warehouse.run_dates import event_payload
 
 CARS_NAMED = 20
 """Cars listed by name in one notification; the rest are counted."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from smartcar.clients import export_engine
+from smartcar.core.clients import export_engine
 from smartcar.export.migrate import upgrade
 from smartcar.export.schema import alert_incidents
 from smartcar.settings import Settings, get_settings

@@ -6,7 +6,7 @@ therefore keep a small ledger in Redis: per business day (``yyyyMMdd``, the firs
 the event time), how many events were written and when the last one arrived. A day is **quiet**
 when nothing arrived for it for ``SMARTCAR_DRIVE_DAY_QUIET_S`` seconds while the stream is caught up
 (a live processor, lag 0), and it has more events than when it was last announced. The Airflow
-trigger in :mod:`smartcar.warehouse.driving_day_trigger` announces quiet days as asset events; late
+trigger in :mod:`smartcar.airflow.driving_day_trigger` announces quiet days as asset events; late
 events for an announced day make it quiet again later, and the rebuild overwrites its partition.
 
 The event counts are a change detector, not an audit: a replay after a crash counts again, which

@@ -1,10 +1,10 @@
 """The event-driven "driving day complete" signal: an Airflow event trigger over the stream's day ledger.
 
-Used as the ``AssetWatcher`` of :data:`smartcar.warehouse.assets.DRIVE_EVENTS` (Airflow 3
+Used as the ``AssetWatcher`` of :data:`smartcar.airflow.assets.DRIVE_EVENTS` (Airflow 3
 event-driven scheduling): the triggerer runs it for as long as a DAG schedules on that asset, and
 every event it fires becomes an asset event whose ``extra["payload"]`` holds ``biz_dates``, which
 subject 2 reads like any other triggering event. Quietness is decided by
-:func:`smartcar.driving_days.quiet_days`; the stream must be caught up (a live processor, lag 0),
+:func:`streaming.driving_days.quiet_days`; the stream must be caught up (a live processor, lag 0),
 so a stopped processor with a backlog never makes a half-written day look complete.
 
 Why a trigger and not a polling DAG: a DAG every few minutes would add hundreds of runs a day to
@@ -24,10 +24,10 @@ POLL_S = 10.0
 
 def _announce_due() -> dict[str, int]:
     """Quiet days (``{day: events}``) to announce now, or nothing while the stream is behind."""
-    from smartcar import driving_days
-    from smartcar.clients import redis_client
+    from smartcar.core.clients import redis_client
     from smartcar.settings import get_settings
-    from smartcar.stream_health import read_health
+    from streaming import driving_days
+    from streaming.health import read_health
 
     settings = get_settings()
     health = read_health(settings)
@@ -37,9 +37,9 @@ def _announce_due() -> dict[str, int]:
 
 
 def _mark(days: dict[str, int]) -> None:
-    from smartcar import driving_days
-    from smartcar.clients import redis_client
+    from smartcar.core.clients import redis_client
     from smartcar.settings import get_settings
+    from streaming import driving_days
 
     settings = get_settings()
     driving_days.mark_announced(redis_client(settings), settings, days)

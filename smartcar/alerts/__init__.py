@@ -1,1 +1,0 @@
-"""Acting on the stream's alerts in Airflow: the alert-topic watcher and the incident log."""
