@@ -22,8 +22,8 @@ def _write(rows: int, date: str) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from simulator.sample_day import MASTER_ROWS
     from smartcar.lake.catalog import MASTER_COLUMNS, table_spec
-    from tests.fixtures.quality_samples import MASTER_ROWS
 
     rng = np.random.default_rng(7)
     adults = [r for r in MASTER_ROWS if int(r[2]) >= 18]
@@ -68,7 +68,7 @@ def main() -> None:
     date, small = "20200322", "20200324"
     t = time.monotonic()
     _write(args.rows, date)
-    from tests.fixtures.quality_samples import write_sample_day
+    from simulator.sample_day import write_sample_day
 
     write_sample_day(small)
     print(f"write {args.rows:,} status-mart rows + a sample day of every table: {time.monotonic() - t:.1f} s")

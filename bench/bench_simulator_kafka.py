@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_stream_common import services
+from workload import services
 
 from simulator.sinks import KafkaSink
 from simulator.stream import stream_driving

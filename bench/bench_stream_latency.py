@@ -14,13 +14,13 @@ import sys
 import threading
 import time
 
-from bench_stream_common import isolated, services
+from workload import isolated, services
 
+from simulator.scripted import car_numbers
 from smartcar.core.clients import kafka_producer, redis_client
 from streaming.alerts_store import LATEST_INDEX, alert_key
 from streaming.events import epoch_timestamp, timestamp_epoch
 from streaming.processor import ProcessorConfig, StreamProcessor
-from tests.fixtures.stream_workload import car_numbers
 
 RATE = 1000
 CARS = car_numbers(100, "L")

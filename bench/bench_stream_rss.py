@@ -12,10 +12,10 @@ import contextlib
 import sys
 import threading
 
-from bench_stream_common import Sampler, isolated, regroup, rss_mb, services, simulated_speed
+from workload import Sampler, isolated, regroup, rss_mb, services, simulated_speed
 
+from simulator.scripted import car_numbers, produce, scripted_lines
 from streaming.processor import ProcessorConfig, StreamProcessor
-from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
 
 
 def main() -> None:

@@ -24,11 +24,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench_stream_common import isolated, regroup, services, simulated_speed
+from workload import isolated, regroup, services, simulated_speed
 
+from simulator.scripted import car_numbers, isolation_env, produce, scripted_lines
 from smartcar.settings import REPO_ROOT, Settings
 from streaming.health import read_health
-from tests.fixtures.stream_workload import car_numbers, isolation_env, produce, scripted_lines
 
 BATCH = [sys.executable, str(Path(__file__).with_name("bench_batch_day.py")), "--skip-hbase-load", "--cars", "100"]
 

@@ -13,10 +13,10 @@ import sys
 import threading
 import time
 
-from bench_stream_common import Sampler, isolated, regroup, services, simulated_speed
+from workload import Sampler, isolated, regroup, services, simulated_speed
 
+from simulator.scripted import car_numbers, produce, scripted_lines
 from streaming.processor import ProcessorConfig, StreamProcessor
-from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
 
 
 def one_pass(settings, n: int, hbase: bool) -> dict[str, float]:

@@ -11,10 +11,10 @@ import json
 from urllib.parse import unquote, urlsplit
 
 from smartcar.settings import Settings, get_settings
+from smartcar.warehouse.connection import HIVE_CONN_ID as HIVESERVER2_CONN_ID
+from smartcar.warehouse.connection import IMPALA_CONN_ID
 
 KAFKA_CONN_ID = "kafka_default"
-HIVESERVER2_CONN_ID = "hiveserver2_default"
-IMPALA_CONN_ID = "impala_default"
 REDIS_CONN_ID = "redis_default"
 EXPORT_DB_CONN_ID = "postgres_default"
 

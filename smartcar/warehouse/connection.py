@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from smartcar.airflow.connections import HIVESERVER2_CONN_ID as HIVE_CONN_ID
-from smartcar.airflow.connections import IMPALA_CONN_ID
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+# The Airflow connections the warehouse uses inside tasks; smartcar.airflow.connections defines them
+# from the settings under these ids.
+HIVE_CONN_ID = "hiveserver2_default"
+IMPALA_CONN_ID = "impala_default"
 
 __all__ = ["HIVE_CONN_ID", "IMPALA_CONN_ID", "connect", "refresh", "task_connection"]
 

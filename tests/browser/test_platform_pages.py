@@ -19,8 +19,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from simulator.sample_day import write_sample_day
 from smartcar.settings import Settings
-from tests.fixtures.quality_samples import write_sample_day
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from simulator.sample_day import write_sample_day
 from smartcar.export.loader import export_date, latest_exports
 from smartcar.export.migrate import downgrade, head_revision, upgrade
 from smartcar.export.schema import VERSION_TABLE, metadata, symptom_info
 from smartcar.settings import Settings
-from tests.fixtures.quality_samples import write_sample_day
 
 URL = os.environ.get("SMARTCAR_TEST_MYSQL_URL")
 pytestmark = [

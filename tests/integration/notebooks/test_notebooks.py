@@ -17,13 +17,13 @@ import pyarrow.parquet as pq
 import pytest
 from nbclient import NotebookClient
 
+from simulator.sample_day import write_sample_day
 from smartcar.core.clients import hive_dbapi_connection
 from smartcar.lake.catalog import table_spec
 from smartcar.lake.partition_files import data_files
 from smartcar.settings import Settings
 from smartcar.warehouse import hql
 from smartcar.warehouse.connection import refresh
-from tests.fixtures.quality_samples import write_sample_day
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 

@@ -1,7 +1,7 @@
 """A bad batch fails validation, blocks the export and shows in the report; a clean batch exports.
 
 Runs the real export DAG with ``dag.test()`` (Great Expectations on the partition files, real PostgreSQL target) on hand-made
-warehouse partitions written by :mod:`tests.fixtures.quality_samples`.
+warehouse partitions written by :mod:`simulator.sample_day`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from simulator.sample_day import write_sample_day
 from smartcar.quality import store
 from smartcar.quality.runner import docs_site_dir
-from tests.fixtures.quality_samples import write_sample_day
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[3]

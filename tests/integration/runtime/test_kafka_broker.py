@@ -7,9 +7,9 @@ import uuid
 import pytest
 from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource
 
+from simulator.scripted import produce
 from smartcar.core.kafka_topics import ensure_topics, platform_topics, retention_ms
 from tests.fixtures.kafka_reading import read_topic
-from tests.fixtures.stream_workload import produce
 
 pytestmark = pytest.mark.integration
 

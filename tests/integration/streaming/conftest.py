@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from simulator.scripted import isolated_settings, isolation_env
 from smartcar.settings import Settings
 from streaming.processor import ProcessorConfig, StreamProcessor
-from tests.fixtures.stream_workload import isolated_settings, isolation_env
 
 
 @pytest.fixture

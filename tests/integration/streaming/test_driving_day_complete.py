@@ -7,11 +7,11 @@ import time
 
 import pytest
 
+from simulator.scripted import produce, scripted_lines
 from smartcar.airflow.driving_day_trigger import DrivingDayQuietTrigger
 from smartcar.core.clients import redis_client
 from smartcar.settings import get_settings
 from streaming import driving_days
-from tests.fixtures.stream_workload import produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 

@@ -19,11 +19,11 @@ import time
 
 import pytest
 
+from simulator.scripted import car_numbers, isolation_env, produce, scripted_lines
 from smartcar.core.clients import redis_client
 from smartcar.settings import REPO_ROOT, get_settings
 from streaming import alerts_store
 from tests.fixtures.speeding_oracle import speeding_windows
-from tests.fixtures.stream_workload import car_numbers, isolation_env, produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 

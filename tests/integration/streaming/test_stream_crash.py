@@ -12,6 +12,7 @@ import psutil
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
+from simulator.scripted import car_numbers, produce, scripted_lines
 from smartcar import runtime
 from smartcar.core.clients import redis_client
 from smartcar.settings import REPO_ROOT
@@ -21,7 +22,6 @@ from streaming.events import parse_line
 from streaming.health import read_health
 from streaming.rules import load_rules
 from streaming.sinks.hbase_sink import count_rows
-from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 

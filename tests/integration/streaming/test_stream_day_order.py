@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from simulator.scripted import car_numbers, produce, scripted_lines
 from smartcar.core.clients import redis_client
 from streaming import alerts_store
 from tests.fixtures.kafka_reading import read_topic
 from tests.fixtures.speeding_oracle import speeding_windows
-from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from simulator.scripted import produce, scripted_lines
 from smartcar.core.clients import hbase_connection, redis_client
 from smartcar.core.driving_record import TABLE, row_key
 from smartcar.settings import REPO_ROOT
@@ -16,7 +17,6 @@ from streaming.events import parse_line
 from streaming.health import read_health
 from streaming.sinks.hbase_sink import count_rows
 from tests.fixtures.kafka_reading import read_topic
-from tests.fixtures.stream_workload import produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 RULES = REPO_ROOT / "include" / "rules"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scripted import car_numbers, produce, scripted_lines
 from smartcar.settings import REPO_ROOT
 from streaming import alerts_store
 from streaming.detectors import run_rules
 from streaming.events import parse_line
 from streaming.rules import load_rules
 from streaming.sinks.hbase_sink import count_rows
-from tests.fixtures.stream_workload import car_numbers, produce, scripted_lines
 
 pytestmark = pytest.mark.integration
 DATE = "20200404"

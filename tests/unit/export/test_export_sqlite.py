@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from simulator.sample_day import write_sample_day
 from smartcar.export.loader import export_date, latest_exports
 from smartcar.export.migrate import current_revision, downgrade, head_revision, upgrade
 from smartcar.export.schema import emergency_check_info, symptom_info
 from smartcar.lake.catalog import table_spec
 from smartcar.settings import Settings
-from tests.fixtures.quality_samples import write_sample_day
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 
+from simulator.sample_day import write_sample_day
 from smartcar.lake.catalog import table_spec
 from smartcar.quality.runner import validate
-from tests.fixtures.quality_samples import write_sample_day
 
 DAY = "20200325"
 

@@ -6,11 +6,11 @@ import dataclasses
 
 import yaml
 
+from simulator.scripted import scripted_lines
 from smartcar.settings import REPO_ROOT
 from streaming.detectors import DetectorEngine, run_rules
 from streaming.events import DrivingEvent, parse_line, timestamp_epoch
 from streaming.rules import load_rule_file, validate_mapping
-from tests.fixtures.stream_workload import scripted_lines
 
 RULES = REPO_ROOT / "include" / "rules"
 START = "20200322100000"  # aligned to 30 s and 60 s windows

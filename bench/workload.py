@@ -1,4 +1,4 @@
-"""Shared plumbing of the stream benchmarks: services, isolated settings, workloads, a sampler.
+"""The benchmarks' own workload module: services, isolated settings, simulated speeds, an RSS sampler.
 
 By default a benchmark starts its own Apache Kafka, Redis and Apache HBase (with its Thrift gateway) through the embedded
 runtime (temporary ``SMARTCAR_HOME``, free loopback ports) and stops them at the end; with
@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from simulator.scripted import isolated_settings
 from smartcar.settings import Settings, get_settings
-from tests.fixtures.stream_workload import isolated_settings
 
 
 @contextlib.contextmanager
