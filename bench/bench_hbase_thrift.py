@@ -35,12 +35,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from smartcar.core.driving_record import QUALIFIERS, row_key
+from smartcar.core.driving_record import COLUMNS, row_key
 from smartcar.runtime.health import free_port
 from smartcar.settings import get_settings
-
-FAMILY = b"cf1"
-COLUMNS = [FAMILY + b":" + q.encode() for q in QUALIFIERS]
 
 
 def make_rows(n: int, seed: int = 7) -> list[tuple[bytes, dict[bytes, bytes]]]:

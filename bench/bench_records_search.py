@@ -39,10 +39,9 @@ from pathlib import Path
 import happybase
 
 from simulator.driving_log import iter_driving_lines
-from smartcar.core.driving_record import FAMILY, QUALIFIERS, TABLE, ensure_table, row_key
+from smartcar.core.driving_record import COLUMNS, TABLE, ensure_table, row_key
 from smartcar.records.search import Plan, RecordQuery, plan, search
 
-COLUMNS = [f"{FAMILY}:{q}".encode() for q in QUALIFIERS]
 DATE = "20200322"
 SEED = 8
 

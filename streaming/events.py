@@ -14,12 +14,6 @@ import re
 import time
 from typing import NamedTuple
 
-from smartcar.core.layouts import DRIVING_FIELDS
-
-FIELD_NAMES: tuple[str, ...] = DRIVING_FIELDS
-"""Field order of the line; equal to the HBase qualifiers of ``DriverCarInfo``."""
-
-NUMERIC_FIELDS = frozenset({"speed_pedal", "break_pedal", "speed"})
 STEER_ANGLES = frozenset({"F", "L1", "L2", "L3", "R1", "R2", "R3"})
 DIRECT_LIGHTS = frozenset({"N", "L", "R"})
 SPEED_PEDALS = frozenset({"0", "1", "2", "3", "4", "5"})
@@ -34,7 +28,12 @@ _EPOCH_CACHE_MAX = 200_000
 
 
 class DrivingEvent(NamedTuple):
-    """A validated driving record; ``epoch`` is the event time in UTC seconds."""
+    """A validated driving record; ``epoch`` is the event time in UTC seconds.
+
+    ``source`` keeps the 8 fields exactly as they arrived (UTF-8 bytes, in
+    :data:`~smartcar.core.driving_record.DRIVING_FIELDS` order): HBase stores the car's own text,
+    so the writer puts these bytes instead of rendering the typed values back into text.
+    """
 
     date: str
     car_number: str
@@ -45,22 +44,11 @@ class DrivingEvent(NamedTuple):
     speed: int
     area_number: str
     epoch: int
-
-    def fields(self) -> tuple[str, ...]:
-        """The 8 values as the strings written to HBase (same text as the source line)."""
-        return (
-            self.date,
-            self.car_number,
-            str(self.speed_pedal),
-            str(self.break_pedal),
-            self.steer_angle,
-            self.direct_light,
-            str(self.speed),
-            self.area_number,
-        )
+    source: tuple[bytes, ...]
 
     def to_line(self) -> str:
-        return ",".join(self.fields())
+        """The source line (without its line break)."""
+        return b",".join(self.source).decode()
 
 
 class DeadLetter(NamedTuple):
@@ -107,8 +95,10 @@ def parse_line(raw: bytes | str) -> DrivingEvent | DeadLetter:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             return DeadLetter("not_utf8", raw)
+        data = raw
     else:
         line = raw
+        data = raw.encode()
     line = line.rstrip("\r\n")
     parts = line.split(",")
     if len(parts) != 8:
@@ -136,4 +126,5 @@ def parse_line(raw: bytes | str) -> DrivingEvent | DeadLetter:
         return DeadLetter("out_of_range:speed", raw)
     if area not in AREAS:
         return DeadLetter("unknown_code:area_number", raw)
-    return DrivingEvent(ts, car, int(acc), int(brk), steer, light, speed_value, area, epoch)
+    source = tuple(data.rstrip(b"\r\n").split(b","))
+    return DrivingEvent(ts, car, int(acc), int(brk), steer, light, speed_value, area, epoch, source)

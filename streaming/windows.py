@@ -28,7 +28,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from streaming.events import FIELD_NAMES, DrivingEvent, epoch_timestamp
+from smartcar.core.driving_record import DRIVING_FIELDS
+from streaming.events import DrivingEvent, epoch_timestamp
 from streaming.rules.model import Rule
 
 NEG_INF = -(2**62)
@@ -81,7 +82,7 @@ class Alert:
 def _compile_update(rule: Rule) -> Callable[[Acc, DrivingEvent], None]:
     """Per-event accumulator update, specialised once per rule (the hot path)."""
     fn = rule.aggregate.function
-    idx = FIELD_NAMES.index(rule.aggregate.field) if rule.aggregate.field else -1
+    idx = DRIVING_FIELDS.index(rule.aggregate.field) if rule.aggregate.field else -1
     if fn in ("avg", "sum"):
 
         def update(acc: Acc, e: DrivingEvent) -> None:

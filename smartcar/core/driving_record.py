@@ -1,10 +1,14 @@
-"""The HBase table of driving events, exactly as the original pilot laid it out
-(docs/data-formats.md#hbase-table-drivercarinfo).
+"""The driving record, defined once: its fields, and its HBase table exactly as the original pilot laid it out
+(docs/data-formats.md#driving-log, docs/data-formats.md#hbase-table-drivercarinfo).
 
-Table ``DriverCarInfo``, family ``cf1``, eight UTF-8 string qualifiers, row key = the 14-digit
-timestamp reversed character by character, ``-``, car number. The reversed timestamp spreads
-writes over pre-split regions; the stream writer, the Hive copy and the record search all build
-keys with :func:`row_key` so they can never disagree.
+A driving-log line is eight comma-separated fields (:data:`DRIVING_FIELDS`); the same names, in the
+same order, are the UTF-8 string qualifiers of table ``DriverCarInfo``, family ``cf1``, whose row key
+is the 14-digit timestamp reversed character by character, ``-``, car number. The reversed timestamp
+spreads writes over pre-split regions; the stream writer, the Hive copy and the record search all
+build keys with :func:`row_key` so they can never disagree. Every other column list of the driving
+record (the stream's parser, the rules' fields, the lake's drive table, the HBase copy, the record
+search) derives from the tuples here, so a typo-compatible name such as ``break`` (for brake) is
+spelled once.
 """
 
 from __future__ import annotations
@@ -14,9 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import happybase
 
-TABLE = "DriverCarInfo"
-FAMILY = "cf1"
-QUALIFIERS: tuple[str, ...] = (
+DRIVING_FIELDS: tuple[str, ...] = (
     "date",
     "car_number",
     "speed_pedal",
@@ -26,6 +28,16 @@ QUALIFIERS: tuple[str, ...] = (
     "speed",
     "area_number",
 )
+"""The 8 fields of a driving-log line, in order (``date`` is the 14-digit event timestamp)."""
+MEASURES: tuple[str, ...] = DRIVING_FIELDS[2:]
+"""What the car measured: the fields after the timestamp and the car number."""
+NUMERIC_FIELDS: frozenset[str] = frozenset({"speed_pedal", "break_pedal", "speed"})
+"""Fields compared as numbers (rules, record search); the others are codes."""
+
+TABLE = "DriverCarInfo"
+FAMILY = "cf1"
+QUALIFIERS: tuple[str, ...] = DRIVING_FIELDS
+"""The HBase qualifiers of ``DriverCarInfo``: the line's fields, one cell each."""
 MAX_VERSIONS = 5
 """Corrections keep earlier values readable (issue 8), so the family keeps several versions."""
 FAMILY_OPTIONS: dict[str, object] = {
@@ -65,6 +77,10 @@ def split_row_key(key: str | bytes) -> tuple[str, str]:
 def column(qualifier: str) -> bytes:
     """``speed`` -> ``b"cf1:speed"``."""
     return f"{FAMILY}:{qualifier}".encode()
+
+
+COLUMNS: tuple[bytes, ...] = tuple(column(q) for q in QUALIFIERS)
+"""``family:qualifier`` of every field, in :data:`DRIVING_FIELDS` order (what writers put, scans ask for)."""
 
 
 def ensure_table(connection: happybase.Connection) -> happybase.Table:

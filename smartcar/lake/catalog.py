@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from smartcar.core.driving_record import MEASURES, NUMERIC_FIELDS
 from smartcar.core.layouts import MASTER_COLUMNS, STATUS_COLUMNS
 from smartcar.settings import Settings, get_settings
 
-DRIVE_COLUMNS: tuple[str, ...] = ("speed_pedal", "break_pedal", "steer_angle", "direct_light", "speed", "area_number")
 MASTER_NUMERIC = {"age": "int", "car_capacity": "int", "car_year": "int"}
 STATUS_NUMERIC = {c: "int" for c in ("tire_fl", "tire_fr", "tire_bl", "tire_br", "battery")}
-DRIVE_NUMERIC = {"speed_pedal": "int", "break_pedal": "int", "speed": "int"}
+DRIVE_NUMERIC = {f: "int" for f in MEASURES if f in NUMERIC_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "smartcar_drive_info_2",
             "landing:drive-log",
-            ("r_key", "r_date", "car_number", *DRIVE_COLUMNS),
+            ("r_key", "r_date", "car_number", *MEASURES),
             partition_key="wrk_date",
             numeric=DRIVE_NUMERIC,
         ),
@@ -88,7 +88,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "managed_smartcar_drive_info",
             "warehouse:managed_smartcar_drive_info",
-            (*MASTER_COLUMNS, *DRIVE_COLUMNS, "reg_date"),
+            (*MASTER_COLUMNS, *MEASURES, "reg_date"),
             partition_key="biz_date",
             numeric={**MASTER_NUMERIC, **DRIVE_NUMERIC},
         ),

@@ -22,11 +22,8 @@ import enum
 import re
 from dataclasses import dataclass
 
-from smartcar.core.driving_record import QUALIFIERS
+from smartcar.core.driving_record import NUMERIC_FIELDS, QUALIFIERS
 from smartcar.records.errors import ConditionError
-
-NUMERIC_COLUMNS: frozenset[str] = frozenset({"speed_pedal", "break_pedal", "speed"})
-"""Columns whose values are integers (docs/data-formats.md#driving-log): compared as numbers, not as strings."""
 
 
 class Op(enum.StrEnum):
@@ -62,7 +59,7 @@ class Condition:
 
     @property
     def numeric(self) -> bool:
-        return self.column in NUMERIC_COLUMNS and self.op is not Op.CONTAINS
+        return self.column in NUMERIC_FIELDS and self.op is not Op.CONTAINS
 
     @property
     def value(self) -> str:
@@ -132,7 +129,7 @@ def parse_condition(text: str) -> Condition:
     values = tuple(_unquote(v.strip()) for v in raw.split(",")) if listed else (_unquote(raw),)
     if any(v == "" for v in values):
         raise ConditionError(f"malformed condition {text!r}: empty value")
-    if column in NUMERIC_COLUMNS and op is not Op.CONTAINS:
+    if column in NUMERIC_FIELDS and op is not Op.CONTAINS:
         bad = [v for v in values if not _INTEGER.fullmatch(v)]
         if bad:
             raise ConditionError(f"{column} holds integers: {bad[0]!r} in {text!r} is not a non-negative integer")

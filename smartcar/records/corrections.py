@@ -29,8 +29,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from smartcar.core.driving_record import MAX_VERSIONS, QUALIFIERS, TABLE, column
-from smartcar.records.conditions import NUMERIC_COLUMNS, check_column
+from smartcar.core.driving_record import MAX_VERSIONS, NUMERIC_FIELDS, QUALIFIERS, TABLE, column
+from smartcar.records.conditions import check_column
 from smartcar.records.errors import CorrectionError, RowKeyError
 from smartcar.records.keys import parse_row_key
 
@@ -101,7 +101,7 @@ def parse_assignments(items: Iterable[str] | Mapping[str, object]) -> dict[str, 
             raise CorrectionError(f"column {col!r} is corrected twice in one call")
         if value == "":
             raise CorrectionError(f"empty value for {col!r}: a correction writes a value")
-        if col in NUMERIC_COLUMNS:
+        if col in NUMERIC_FIELDS:
             if not _INTEGER.fullmatch(value):
                 raise CorrectionError(f"{col} holds integers: {value!r} is not a non-negative integer")
             value = str(int(value))  # stored unpadded, like the simulator writes it

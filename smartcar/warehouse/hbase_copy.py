@@ -45,15 +45,16 @@ from Hbase_thrift import TScan
 
 from smartcar.core import driving_record
 from smartcar.core.fileio import fsync_dir
+from smartcar.lake.catalog import table_spec
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 DRIVE_DIR = "drive-log"
-COLUMNS: tuple[str, ...] = ("r_key", "r_date", *driving_record.QUALIFIERS[1:])
+COLUMNS: tuple[str, ...] = table_spec("smartcar_drive_info_2").columns
 """``SmartCar_Drive_Info_2`` columns: r_key, r_date (= cf1:date), then the other 7 qualifiers."""
 SCHEMA = pa.schema([(name, pa.string()) for name in COLUMNS])
-_QUALIFIER_COLUMNS = [driving_record.column(q) for q in driving_record.QUALIFIERS]
+_QUALIFIER_COLUMNS = list(driving_record.COLUMNS)
 
 
 def row_filter(day: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from streaming.events import FIELD_NAMES, NUMERIC_FIELDS
+from smartcar.core.driving_record import DRIVING_FIELDS, NUMERIC_FIELDS
 
 WindowType = Literal["tumbling", "hopping", "sliding"]
 TimeMode = Literal["event", "processing"]
@@ -59,7 +59,7 @@ class Clause:
     value: Any
 
     def compile(self) -> Callable[[tuple], bool]:
-        idx = FIELD_NAMES.index(self.field)
+        idx = DRIVING_FIELDS.index(self.field)
         value = self.value
         if self.field in NUMERIC_FIELDS:
             value = frozenset(int(v) for v in value) if self.op in ("in", "not_in") else float(value)

@@ -25,13 +25,12 @@ import happybase  # loads the Hbase_thrift module
 from Hbase_thrift import BatchMutation, Mutation
 
 from smartcar.core.clients import hbase_connection
-from smartcar.core.driving_record import QUALIFIERS, TABLE, column, ensure_table, row_key
+from smartcar.core.driving_record import COLUMNS, TABLE, ensure_table, row_key
 from smartcar.settings import Settings, get_settings
 from streaming.events import DrivingEvent
 from streaming.sinks.base import Batch
 
 log = logging.getLogger(__name__)
-COLUMNS: tuple[bytes, ...] = tuple(column(q) for q in QUALIFIERS)
 
 
 class HBaseSink:
@@ -130,11 +129,11 @@ class ConnectionWriter:
         cols, wal, new = COLUMNS, self.wal, object.__new__
         for e in events:
             mutations = []
-            for c, v in zip(cols, e.fields(), strict=True):
+            for c, v in zip(cols, e.source, strict=True):
                 m = new(Mutation)
                 m.isDelete = False
                 m.column = c
-                m.value = v.encode()
+                m.value = v
                 m.writeToWAL = wal
                 mutations.append(m)
             bm = new(BatchMutation)
