@@ -254,13 +254,3 @@ class Detectors:
             "open_windows": self.open_windows(),
             "late_events": max(late.values(), default=0),
         }
-
-
-def run_rules(rules: Mapping[str, Rule], events: Iterable[DrivingEvent], flush_after: int = 3600) -> list[Alert]:
-    """Convenience for tests/tools: all alerts of a finite event-time stream (windows flushed at the end)."""
-    engine = DetectorEngine(rules)
-    batch = list(events)
-    engine.process(batch)
-    if not batch:
-        return []
-    return engine.close_due(max(e.epoch for e in batch) + flush_after)

@@ -64,12 +64,6 @@ class SpoolReport:
     duplicates: list[str] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
 
-    def kinds(self) -> set[str]:
-        return {r.kind for r in self.loaded}
-
-    def data_dates(self, kind: str) -> list[str]:
-        return sorted({r.data_date for r in self.loaded if r.kind == kind and r.data_date})
-
     def as_dict(self) -> dict[str, object]:
         return {
             "wrk_date": self.wrk_date,

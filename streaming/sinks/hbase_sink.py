@@ -25,7 +25,7 @@ import happybase  # loads the Hbase_thrift module
 from Hbase_thrift import BatchMutation, Mutation
 
 from smartcar.core.clients import hbase_connection
-from smartcar.core.driving_record import COLUMNS, TABLE, ensure_table, row_key
+from smartcar.core.driving_record import COLUMNS, ensure_table, row_key
 from smartcar.settings import Settings, get_settings
 from streaming.events import DrivingEvent
 from streaming.sinks.base import Batch
@@ -162,13 +162,3 @@ class ConnectionWriter:
                 self.close()
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
-
-
-def count_rows(settings: Settings | None = None, prefix: bytes | None = None) -> int:
-    """Rows of ``DriverCarInfo`` (tests and benchmarks), reading only the key column."""
-    conn = hbase_connection(settings or get_settings())
-    try:
-        table = conn.table(TABLE)
-        return sum(1 for _ in table.scan(row_prefix=prefix, columns=[COLUMNS[1]], batch_size=5000))
-    finally:
-        conn.close()

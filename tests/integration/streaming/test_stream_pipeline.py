@@ -15,8 +15,8 @@ from smartcar.settings import REPO_ROOT
 from streaming import alerts_store
 from streaming.events import parse_line
 from streaming.health import read_health
-from streaming.sinks.hbase_sink import count_rows
 from tests.fixtures.kafka_reading import read_topic
+from tests.fixtures.stream_results import count_rows
 
 pytestmark = pytest.mark.integration
 RULES = REPO_ROOT / "include" / "rules"

@@ -7,10 +7,9 @@ import pytest
 from simulator.scripted import car_numbers, produce, scripted_lines
 from smartcar.settings import REPO_ROOT
 from streaming import alerts_store
-from streaming.detectors import run_rules
 from streaming.events import parse_line
 from streaming.rules import load_rules
-from streaming.sinks.hbase_sink import count_rows
+from tests.fixtures.stream_results import count_rows, run_rules
 
 pytestmark = pytest.mark.integration
 DATE = "20200404"

@@ -8,9 +8,10 @@ import yaml
 
 from simulator.scripted import scripted_lines
 from smartcar.settings import REPO_ROOT
-from streaming.detectors import DetectorEngine, run_rules
+from streaming.detectors import DetectorEngine
 from streaming.events import DrivingEvent, parse_line, timestamp_epoch
 from streaming.rules import load_rule_file, validate_mapping
+from tests.fixtures.stream_results import run_rules
 
 RULES = REPO_ROOT / "include" / "rules"
 START = "20200322100000"  # aligned to 30 s and 60 s windows
