@@ -1,7 +1,7 @@
 """The files of a warehouse partition: which they are, their format, the partition values of a table.
 
-Shared by the pandas reader of the quality checks (:mod:`smartcar.lake.partitions`), the Spark reader
-of the ML jobs (:mod:`.frames`) and the export, which all read the warehouse by path.
+Used by the reader (:mod:`smartcar.lake.reader`) and by whoever asks whether a partition has data
+(the quality gate compares its files' age with the last report).
 """
 
 from __future__ import annotations

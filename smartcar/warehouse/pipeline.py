@@ -117,9 +117,9 @@ def build_emergency_mart(day: str, conn: Any = None) -> None:
 def buylist_landed(month: str) -> bool:
     """Whether a landed buy-list file holds rows of ``month`` (read by path, no query engine)."""
     from smartcar.lake.catalog import table_spec
-    from smartcar.lake.partitions import read_partition
+    from smartcar.lake.reader import pandas_partition
 
-    months = read_partition(table_spec("smartcar_item_buylist"), None, columns=["month"])["month"]
+    months = pandas_partition(table_spec("smartcar_item_buylist"), None, columns=["month"])["month"]
     return bool((months == month).any())
 
 
