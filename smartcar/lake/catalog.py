@@ -20,6 +20,11 @@ STATUS_NUMERIC = {c: "int" for c in ("tire_fl", "tire_fr", "tire_bl", "tire_br",
 DRIVE_NUMERIC = {"speed_pedal": "int", "break_pedal": "int", "speed": "int"}
 
 
+def partition_folder(key: str, value: str) -> str:
+    """The folder name of a partition, ``<key>=<value>``, as Hive names it (``value`` "" gives the prefix)."""
+    return f"{key}={value}"
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """Physical layout of one table.
@@ -46,10 +51,11 @@ class TableSpec:
         return base / rel
 
     def partition_path(self, value: str | None, settings: Settings | None = None) -> Path:
+        """The folder of partition ``value``; the table's root when it is unpartitioned or ``value`` is None."""
         root = self.root(settings)
         if self.partition_key is None or value is None:
             return root
-        return root / f"{self.partition_key}={value}"
+        return root / partition_folder(self.partition_key, value)
 
 
 TABLES: dict[str, TableSpec] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from smartcar.lake.catalog import TableSpec
+from smartcar.lake.catalog import TableSpec, partition_folder
 from smartcar.settings import Settings
 
 PARQUET_MAGIC = b"PAR1"
@@ -38,5 +38,7 @@ def detect_format(files: list[Path]) -> str:
 def partition_values(spec: TableSpec, settings: Settings | None = None) -> list[str]:
     """The values of ``spec``'s partition key that have a folder (``<key>=<value>``), sorted."""
     root = spec.root(settings)
-    prefix = f"{spec.partition_key}="
+    if spec.partition_key is None:
+        return []
+    prefix = partition_folder(spec.partition_key, "")
     return sorted(p.name[len(prefix) :] for p in (root.iterdir() if root.is_dir() else []) if p.name.startswith(prefix))
