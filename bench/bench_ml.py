@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from simulator.master import master_rows
 from simulator.status_log import iter_status_lines
 from smartcar.core.layouts import MASTER_COLUMNS, STATUS_COLUMNS
+from smartcar.lake.catalog import table_spec
 from smartcar.ml import jobs
 from smartcar.ml.classification import metrics_from_counts
 from smartcar.settings import Settings
@@ -45,7 +46,7 @@ def build_status_mart(settings: Settings, date: str, cars: int) -> int:
         for name, value in zip(STATUS_COLUMNS, fields[2:13], strict=True):
             columns[name].append(value)
         columns["reg_date"].append(fields[0])
-    out = settings.warehouse_path / "managed_smartcar_status_info" / f"biz_date={date}"
+    out = table_spec("managed_smartcar_status_info").partition_path(date, settings)
     out.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.table(columns), out / "part-00000.parquet")
     return len(columns["reg_date"])
@@ -116,7 +117,7 @@ def bench_classify(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def bench_cluster(settings: Settings, args: argparse.Namespace) -> None:
-    target = settings.landing_path / "car-master"
+    target = table_spec("smartcar_master").root(settings)
     target.mkdir(parents=True, exist_ok=True)
     (target / "CarMaster.txt").write_bytes(REFERENCE_MASTER.read_bytes())
     started = time.perf_counter()
@@ -142,7 +143,7 @@ def build_buylist_mart(settings: Settings) -> int:
                 columns[name].append(value)
             columns["item"].append(item)
             columns["score"].append(score)
-    out = settings.warehouse_path / "managed_smartcar_item_buylist_info" / "biz_month=202003"
+    out = table_spec("managed_smartcar_item_buylist_info").partition_path("202003", settings)
     out.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.table(columns), out / "part-00000.parquet")
     return len(columns["item"])

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from smartcar.export.migrate import upgrade
 from smartcar.export.schema import TARGETS, export_runs, period_column
-from smartcar.export.source import read_mart
+from smartcar.lake.catalog import table_spec
+from smartcar.lake.reader import partition_rows
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def export_date(
         upgrade(engine)
     started = dt.datetime.now(dt.UTC)
     t0 = time.monotonic()
-    rows = [_convert(target, r) for r in read_mart(source_table, date, s)]
+    rows = [_convert(target, r) for r in partition_rows(table_spec(source_table), date, s)]
     chunks = 0
     with engine.begin() as conn:
         period = period_column(target)

@@ -38,6 +38,7 @@ from typing import Literal
 from smartcar.core.fileio import atomic_writer
 from smartcar.ingest import interceptors
 from smartcar.ingest.ledger import Ledger, LoadRecord, ledger_path
+from smartcar.lake.catalog import table_spec
 from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -128,9 +129,10 @@ def land_unchanged(source: Path, target: Path) -> tuple[int, int, int]:
     return lines_in, lines_in, 0
 
 
-def _target(landing: Path, kind: str, data_date: str | None, checksum: str, wrk_date: str) -> Path:
+def _target(s: Settings, kind: str, data_date: str | None, checksum: str, wrk_date: str) -> Path:
+    landing = s.landing_path
     if kind == "status":
-        return landing / STATUS_DIR / f"wrk_date={wrk_date}" / f"{STATUS_DIR}.{checksum[:16]}.log"
+        return table_spec("smartcar_status_info").partition_path(wrk_date, s) / f"{STATUS_DIR}.{checksum[:16]}.log"
     if kind == "master":
         return landing / MASTER_DIR / "CarMaster.txt"
     if data_date is None:
@@ -188,7 +190,7 @@ def ingest_file(
             led.record_duplicate(checksum, source.name, wrk_date)
             _dispose(source, disposal, s, wrk_date)
             return None
-        target = _target(s.landing_path, kind, data_date, checksum, wrk_date)
+        target = _target(s, kind, data_date, checksum, wrk_date)
         size = source.stat().st_size
         counts = land_status(source, target, wrk_date) if kind == "status" else land_unchanged(source, target)
         record = led.record_load(
@@ -216,7 +218,7 @@ def ingest_spool(
     directory = spool or s.spool_path
     directory.mkdir(parents=True, exist_ok=True)
     report = SpoolReport(wrk)
-    (s.landing_path / STATUS_DIR / f"wrk_date={wrk}").mkdir(parents=True, exist_ok=True)
+    table_spec("smartcar_status_info").partition_path(wrk, s).mkdir(parents=True, exist_ok=True)
     with _exclusive(s), Ledger(ledger_path(s)) as ledger:
         files = sorted(p for p in directory.iterdir() if p.is_file() and not in_flight(p.name))
         order = {"master": 0, "buylist": 1, "status": 2}

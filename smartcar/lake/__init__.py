@@ -1,5 +1,6 @@
-"""The lake: the warehouse's tables as files (catalog, partition paths, one reader), engine-free.
+"""The lake: the warehouse's tables as files (catalog, partition paths, one reader), read by path.
 
-Quality checks, the export, ML and the warehouse engine all read partitions through this package,
-so a table's columns, its partition path and its null rule are defined once.
+Quality checks, the export, ML and the warehouse steps read partitions through this package, not
+through the warehouse's query engine, so a table's columns, its partition path and its null and
+field-count rules are defined once.
 """

@@ -1,9 +1,10 @@
 """The warehouse table catalog: where each table lives and what its columns are (docs/data-formats.md).
 
-The quality checks read the files of a partition directly by path, the way Sqoop read the
-Hive warehouse directory, so they need the physical layout: the landed (external) tables sit
-under ``settings.landing_path`` in the original's folder names, the managed tables under
-``<warehouse>/<table_lowercase>``; partitions are Hive-style ``<key>=<value>`` folders.
+Whatever reads or writes the lake by path (the reader of :mod:`smartcar.lake.reader`, the landing,
+the ML output) needs the physical layout, the one Sqoop read from the Hive warehouse directory:
+the landed (external) tables sit under ``settings.landing_path`` in the original's folder names,
+the managed tables under ``<warehouse>/<table_lowercase>``; a partition is a Hive-style
+``<key>=<value>`` folder, named by :func:`partition_folder`.
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ STATUS_NUMERIC = {c: "int" for c in ("tire_fl", "tire_fr", "tire_bl", "tire_br",
 DRIVE_NUMERIC = {f: "int" for f in MEASURES if f in NUMERIC_FIELDS}
 
 
+def partition_folder(key: str, value: str) -> str:
+    """The folder name of a partition, ``<key>=<value>``, as Hive names it (``value`` "" gives the prefix)."""
+    return f"{key}={value}"
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """Physical layout of one table.
 
     ``columns`` are the data columns in file order (text files carry no header); ``numeric``
-    names the columns the checks compare as numbers: Hive keeps them as strings, so they are
-    cast with ``try_cast`` and a value that is not a number shows up as a null.
+    names the columns read as numbers: Hive keeps them as strings, so the reader's frames parse
+    them leniently and a value that is not a number shows up as a null.
     """
 
     name: str
@@ -36,20 +42,24 @@ class TableSpec:
     partition_key: str | None = None
     delimiter: str = ","
     extra_text_fields: int = 0
-    """Trailing fields text files carry without a column (the Flume collection date)."""
+    """Trailing fields text files carry without a column (the Flume collection date).
+
+    The reader drops any field past the columns; naming these keeps such files on its fast parser."""
     numeric: dict[str, str] = field(default_factory=dict)
 
     def root(self, settings: Settings | None = None) -> Path:
+        """The table's folder: its data files, or its partition folders."""
         s = settings or get_settings()
         kind, _, rel = self.location.partition(":")
         base = s.landing_path if kind == "landing" else s.warehouse_path
         return base / rel
 
     def partition_path(self, value: str | None, settings: Settings | None = None) -> Path:
+        """The folder of partition ``value``; the table's root when it is unpartitioned or ``value`` is None."""
         root = self.root(settings)
         if self.partition_key is None or value is None:
             return root
-        return root / f"{self.partition_key}={value}"
+        return root / partition_folder(self.partition_key, value)
 
 
 TABLES: dict[str, TableSpec] = {

@@ -1,14 +1,14 @@
 """The files of a warehouse partition: which they are, their format, the partition values of a table.
 
-Shared by the pandas reader of the quality checks (:mod:`smartcar.lake.partitions`), the Spark reader
-of the ML jobs (:mod:`.frames`) and the export, which all read the warehouse by path.
+Used by the reader (:mod:`smartcar.lake.reader`) and by whoever asks whether a partition has data
+(the quality gate compares its files' age with the last report).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from smartcar.lake.catalog import TableSpec
+from smartcar.lake.catalog import TableSpec, partition_folder
 from smartcar.settings import Settings
 
 PARQUET_MAGIC = b"PAR1"
@@ -38,5 +38,7 @@ def detect_format(files: list[Path]) -> str:
 def partition_values(spec: TableSpec, settings: Settings | None = None) -> list[str]:
     """The values of ``spec``'s partition key that have a folder (``<key>=<value>``), sorted."""
     root = spec.root(settings)
-    prefix = f"{spec.partition_key}="
+    if spec.partition_key is None:
+        return []
+    prefix = partition_folder(spec.partition_key, "")
     return sorted(p.name[len(prefix) :] for p in (root.iterdir() if root.is_dir() else []) if p.name.startswith(prefix))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from smartcar.lake.catalog import table_spec
-from smartcar.lake.frames import read_table, spark_session
+from smartcar.lake.reader import spark_partition, spark_table
+from smartcar.lake.spark_session import spark_session
 from smartcar.settings import Settings, get_settings
 from smartcar.warehouse import hql
 
@@ -21,7 +22,7 @@ def _query(name: str, params: dict[str, str], settings: Settings) -> DataFrame:
 def classification_frame(from_date: str, to_date: str, settings: Settings | None = None) -> DataFrame:
     """Rows of the status mart for ``from_date..to_date`` with the original's ``status`` label."""
     s = settings or get_settings()
-    read_table(table_spec("managed_smartcar_status_info"), s, min_partition=from_date).createOrReplaceTempView(
+    spark_table(table_spec("managed_smartcar_status_info"), s, min_partition=from_date).createOrReplaceTempView(
         "managed_smartcar_status_info"
     )
     return _query("ml/classification_dataset", {"from_date": from_date, "to_date": to_date}, s)
@@ -30,13 +31,11 @@ def classification_frame(from_date: str, to_date: str, settings: Settings | None
 def clustering_frame(settings: Settings | None = None) -> DataFrame:
     """Every car of ``smartcar_master`` (all ages, as the original) with its derived classes."""
     s = settings or get_settings()
-    read_table(table_spec("smartcar_master"), s).createOrReplaceTempView("smartcar_master")
+    spark_table(table_spec("smartcar_master"), s).createOrReplaceTempView("smartcar_master")
     return _query("ml/clustering_input", {}, s)
 
 
 def buylist_frame(biz_month: str, settings: Settings | None = None) -> DataFrame:
     """The buy-list mart of one month (Subject 5): ``car_number, item, score`` per purchase."""
-    from smartcar.lake.frames import read_partition
-
-    frame = read_partition(table_spec("managed_smartcar_item_buylist_info"), biz_month, settings or get_settings())
+    frame = spark_partition(table_spec("managed_smartcar_item_buylist_info"), biz_month, settings or get_settings())
     return frame.select("car_number", "item", "score")

@@ -14,25 +14,25 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 
 from smartcar.lake.catalog import table_spec
-from smartcar.lake.partitions import read_partition, read_table
+from smartcar.lake.reader import pandas_partition, pandas_table
 from smartcar.settings import Settings
 
 SHARP_TURNS = ("L2", "L3", "R2", "R3")
 
 
 def _adults(settings: Settings | None) -> set[str]:
-    cars = read_partition(table_spec("smartcar_master_over18"), None, settings, ["car_number"])["car_number"]
+    cars = pandas_partition(table_spec("smartcar_master_over18"), None, settings, ["car_number"])["car_number"]
     return set(cars.dropna())
 
 
 def _master_over18(date: str | None, settings: Settings | None) -> tuple[int, str]:
-    master = read_partition(table_spec("smartcar_master"), None, settings, ["age"])
+    master = pandas_partition(table_spec("smartcar_master"), None, settings, ["age"])
     return int((master["age"] >= 18).sum()), "master rows with age >= 18"
 
 
 def _status_mart(date: str, settings: Settings | None) -> tuple[int, str]:
     # Files simulated for `date` may be collected on that day or later: scan wrk_date >= date.
-    status = read_table(
+    status = pandas_table(
         table_spec("smartcar_status_info"), settings, min_partition=date, columns=["reg_date", "car_number"]
     )
     rows = (status["reg_date"].str[:8] == date) & status["car_number"].isin(_adults(settings))
@@ -40,13 +40,13 @@ def _status_mart(date: str, settings: Settings | None) -> tuple[int, str]:
 
 
 def _drive_mart(date: str, settings: Settings | None) -> tuple[int, str]:
-    drive = read_partition(table_spec("smartcar_drive_info_2"), date, settings, ["r_date", "car_number"])
+    drive = pandas_partition(table_spec("smartcar_drive_info_2"), date, settings, ["r_date", "car_number"])
     rows = (drive["r_date"].str[:8] == date) & drive["car_number"].isin(_adults(settings))
     return int(rows.sum()), f"driving rows of {date} joined to adult cars"
 
 
 def _symptom_mart(date: str, settings: Settings | None) -> tuple[int, str]:
-    drive = read_partition(table_spec("managed_smartcar_drive_info"), date, settings, ["car_number", "steer_angle"])
+    drive = pandas_partition(table_spec("managed_smartcar_drive_info"), date, settings, ["car_number", "steer_angle"])
     cars = drive.loc[drive["steer_angle"].isin(SHARP_TURNS), "car_number"].nunique()
     return int(cars), f"cars of the drive mart on {date} with at least one sharp turn"
 
@@ -54,7 +54,7 @@ def _symptom_mart(date: str, settings: Settings | None) -> tuple[int, str]:
 def _emergency_mart(date: str, settings: Settings | None) -> tuple[int, str]:
     tires, lights = ["tire_fl", "tire_fr", "tire_bl", "tire_br"], ["light_fl", "light_fr", "light_bl", "light_br"]
     cols = ["car_number", *tires, *lights, "engine", "break", "battery"]
-    status = read_partition(table_spec("managed_smartcar_status_info"), date, settings, cols)
+    status = pandas_partition(table_spec("managed_smartcar_status_info"), date, settings, cols)
     if status.empty:
         return 0, f"cars of the status mart on {date} with at least one failed check"
     status["_light"] = status[lights].eq("2").any(axis=1)
@@ -69,7 +69,7 @@ def _emergency_mart(date: str, settings: Settings | None) -> tuple[int, str]:
 
 
 def _item_mart(month: str, settings: Settings | None) -> tuple[int, str]:
-    buys = read_partition(table_spec("smartcar_item_buylist"), None, settings, ["car_number", "month"])
+    buys = pandas_partition(table_spec("smartcar_item_buylist"), None, settings, ["car_number", "month"])
     rows = (buys["month"] == month) & buys["car_number"].isin(_adults(settings))
     return int(rows.sum()), f"buy-list rows of {month} of adult cars"
 

@@ -112,7 +112,7 @@ def validate(table: str, date: str | None, settings: Settings | None = None) -> 
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
-    from smartcar.lake.partitions import read_partition
+    from smartcar.lake.reader import pandas_partition
     from smartcar.quality.datadocs import make_offline
     from smartcar.quality.reconcile import reconciliation_rules
     from smartcar.quality.suites import build_rules
@@ -120,7 +120,7 @@ def validate(table: str, date: str | None, settings: Settings | None = None) -> 
     s = settings or get_settings()
     spec = table_spec(table)
     started = time.monotonic()
-    frame = read_partition(spec, date, s)
+    frame = pandas_partition(spec, date, s)
     rows = len(frame)
     expectations = build_rules(spec.name, date) + reconciliation_rules(spec.name, date, s)
     run_time = dt.datetime.now(dt.UTC)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+from smartcar.lake.catalog import table_spec
 from smartcar.settings import Settings, get_settings
 from smartcar.warehouse import hql
 from smartcar.warehouse.connection import refresh, task_connection
@@ -50,12 +51,12 @@ def ingest_spool(wrk_date: str, settings: Settings | None = None) -> dict[str, A
 
 def landed_status_files(wrk_date: str) -> int:
     """Status files landed under load date ``wrk_date`` so far (by this run or an earlier one)."""
-    folder = get_settings().landing_path / "car-batch-log" / f"wrk_date={wrk_date}"
+    folder = table_spec("smartcar_status_info").partition_path(wrk_date)
     return sum(1 for f in folder.glob("*") if f.is_file() and not f.name.startswith(".")) if folder.is_dir() else 0
 
 
 def register_status_partition(wrk_date: str, conn: Any = None) -> None:
-    (get_settings().landing_path / "car-batch-log" / f"wrk_date={wrk_date}").mkdir(parents=True, exist_ok=True)
+    table_spec("smartcar_status_info").partition_path(wrk_date).mkdir(parents=True, exist_ok=True)
     with connection(conn) as c:
         hql.run_file(c, "build/add_status_partition", {"wrk_date": wrk_date})
         refresh(c, "SmartCar_Status_Info")
@@ -116,10 +117,9 @@ def build_emergency_mart(day: str, conn: Any = None) -> None:
 
 def buylist_landed(month: str) -> bool:
     """Whether a landed buy-list file holds rows of ``month`` (read by path, no query engine)."""
-    from smartcar.lake.catalog import table_spec
-    from smartcar.lake.partitions import read_partition
+    from smartcar.lake.reader import pandas_partition
 
-    months = read_partition(table_spec("smartcar_item_buylist"), None, columns=["month"])["month"]
+    months = pandas_partition(table_spec("smartcar_item_buylist"), None, columns=["month"])["month"]
     return bool((months == month).any())
 
 

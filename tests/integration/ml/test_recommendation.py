@@ -10,7 +10,7 @@ import pytest
 
 from smartcar.core.layouts import MASTER_COLUMNS
 from smartcar.lake.catalog import table_spec
-from smartcar.lake.frames import spark_session
+from smartcar.lake.spark_session import spark_session
 from smartcar.ml import jobs, runs
 from smartcar.ml.recommendation import evaluate_holdout, preferences
 from smartcar.settings import Settings
