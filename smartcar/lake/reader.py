@@ -11,10 +11,12 @@ properties) is read the way Hive's LazySimpleSerDe reads it, with one exception:
   not a number (the empty field too) becomes null, like Hive's ``cast`` and Spark's ``try_cast``.
 * Field count: a line is split on the table's delimiter, with no quoting or escaping, and blank
   lines are skipped. Fields past the table's columns are dropped, as Hive drops them (the status
-  log's collection date comes last and has no column). A line with fewer fields than columns is a
-  ``ValueError`` naming the file and the line. This is the exception: Hive would fill nulls, but a
-  short line is a cut or mis-delimited write, and the export has always refused it (its tests pin
-  this). Filling nulls would quietly blank a car's values.
+  log's collection date comes last and has no column). Fields missing at the end of a short line
+  read as null, as in Hive, in the frames: the quality checks then report the line's nulls (a
+  failed check the user reads, not a crash), and ML sees what the marts see. The export's rows are
+  the exception (``strict``): a short line is a cut or mis-delimited write, and loading it would
+  quietly blank a car's values in the target database, so the export refuses it with a
+  ``ValueError`` naming the file and the line.
 
 The partition key is added as a column when the files do not carry it. Files are found and
 recognised in :mod:`smartcar.lake.partition_files`, and the Spark session is in
@@ -41,19 +43,27 @@ NULL = "\\N"
 """Hive's ``serialization.null.format`` default: the only text field that reads as null."""
 
 
-def _short_line(spec: TableSpec, path: Path) -> str | None:
-    """``file:line: n fields, table has m`` for the first line with too few fields, else None."""
+def _short_lines(spec: TableSpec, path: Path) -> list[tuple[int, int, int]]:
+    """``(row, line number, field count)`` of every line with too few fields (``row`` counts the
+    non-blank lines, as the frame's rows do)."""
+    short, row = [], 0
     with path.open(encoding="utf-8", errors="replace", newline="") as fh:
         for lineno, line in enumerate(fh, 1):
             text = line.rstrip("\r\n")
+            if not text:
+                continue
             count = len(text.split(spec.delimiter))
-            if text and count < len(spec.columns):
-                return f"{path}:{lineno}: {count} fields, {spec.name} has {len(spec.columns)}"
-    return None
+            if count < len(spec.columns):
+                short.append((row, lineno, count))
+            row += 1
+    return short
 
 
-def _text_frame(spec: TableSpec, files: list[Path], columns: Sequence[str] | None) -> pd.DataFrame:
-    """The text files as strings by the module's rules; ``columns`` limits what is kept."""
+def _text_frame(
+    spec: TableSpec, files: list[Path], columns: Sequence[str] | None, *, strict: bool = False
+) -> pd.DataFrame:
+    """The text files as strings by the module's rules; ``columns`` limits what is kept; ``strict``
+    refuses a short line instead of reading its missing fields as null."""
     import pandas as pd
 
     # The expected trailing fields get names so the fast C parser accepts them; longer lines fall
@@ -82,8 +92,12 @@ def _text_frame(spec: TableSpec, files: list[Path], columns: Sequence[str] | Non
             frame = pd.read_csv(path, engine="python", on_bad_lines=lambda bad: bad[: len(names)], **options)
         # pandas reads a missing field as "" or NA, so only a file whose last column has such a
         # value can hold a short line; only such a file is scanned line by line
-        if frame[last].fillna("").eq("").any() and (problem := _short_line(spec, path)):
-            raise ValueError(problem)
+        if frame[last].fillna("").eq("").any() and (short := _short_lines(spec, path)):
+            if strict:
+                _, lineno, count = short[0]
+                raise ValueError(f"{path}:{lineno}: {count} fields, {spec.name} has {len(spec.columns)}")
+            for row, _, count in short:  # pandas reads a missing field as "": make it null, as Hive does
+                frame.loc[row, [c for c in spec.columns[count:] if c in frame.columns]] = pd.NA
         frames.append(frame[wanted])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=wanted)
 
@@ -164,7 +178,7 @@ def partition_rows(spec: TableSpec, value: str | None, settings: Settings | None
         return []
     fmt = detect_format(files)
     if fmt == "text":
-        frame = _text_frame(spec, files, None)
+        frame = _text_frame(spec, files, None, strict=True)
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     else:
         import pyarrow.dataset as ds
