@@ -35,6 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from smartcar.core.business_dates import BusinessDate
 from smartcar.core.fileio import atomic_writer
 from smartcar.ingest import interceptors
 from smartcar.ingest.ledger import Ledger, LoadRecord, ledger_path
@@ -100,7 +101,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def land_status(source: Path, target: Path, wrk_date: str) -> tuple[int, int, int]:
+def land_status(source: Path, target: Path, wrk_date: BusinessDate) -> tuple[int, int, int]:
     """Both interceptors over a status file; returns ``(lines_in, landed, filtered)``."""
     suffix = interceptors.collect_day_suffix(wrk_date)
     lines_in = landed = 0
@@ -134,7 +135,7 @@ def land_unchanged(source: Path, target: Path) -> tuple[int, int, int]:
     return lines_in, lines_in, 0
 
 
-def _target(landing: Path, kind: str, data_date: str | None, checksum: str, wrk_date: str) -> Path:
+def _target(landing: Path, kind: str, data_date: str | None, checksum: str, wrk_date: BusinessDate) -> Path:
     if kind == "status":
         return landing / STATUS_DIR / f"wrk_date={wrk_date}" / f"{STATUS_DIR}.{checksum[:16]}.log"
     if kind == "master":
@@ -156,7 +157,7 @@ def _exclusive(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _dispose(source: Path, disposal: Disposal, settings: Settings, wrk_date: str) -> None:
+def _dispose(source: Path, disposal: Disposal, settings: Settings, wrk_date: BusinessDate) -> None:
     if disposal == "delete":
         source.unlink()
     elif disposal == "archive":
@@ -167,7 +168,7 @@ def _dispose(source: Path, disposal: Disposal, settings: Settings, wrk_date: str
 
 def ingest_file(
     source: Path,
-    wrk_date: str,
+    wrk_date: BusinessDate,
     *,
     settings: Settings | None = None,
     ledger: Ledger | None = None,
@@ -217,8 +218,7 @@ def ingest_spool(
 ) -> SpoolReport:
     """One pass over the spool directory: load every completed file (masters first, then the rest)."""
     s = settings or get_settings()
-    wrk = wrk_date or date.today().strftime("%Y%m%d")
-    interceptors.collect_day_suffix(wrk)  # validates the date
+    wrk = BusinessDate(wrk_date) if wrk_date else BusinessDate.of(date.today())  # the edge: parsed once
     directory = spool or s.spool_path
     directory.mkdir(parents=True, exist_ok=True)
     report = SpoolReport(wrk)
