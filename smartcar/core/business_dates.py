@@ -55,7 +55,7 @@ class BusinessDate(str):
         return cls(day.strftime("%Y%m%d"))
 
     @classmethod
-    def today(cls) -> BusinessDate:
+    def utc_today(cls) -> BusinessDate:
         """Today in UTC (the stream's and the warehouse's clock)."""
         return cls.of(dt.datetime.now(dt.UTC))
 
