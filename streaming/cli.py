@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from smartcar.core.business_dates import BusinessDate, date_option
+from smartcar.core.business_dates import date_option
 
 app = typer.Typer(help="Kafka -> HBase + rule detectors -> Redis stream processor.", no_args_is_help=True)
 rules_app = typer.Typer(help="Detector rule files.", no_args_is_help=True)
@@ -58,7 +58,7 @@ def run(
 @app.command()
 def alerts(
     date: Annotated[
-        BusinessDate | None,
+        str | None,
         typer.Option(parser=date_option, help="Speeding cars on this date (yyyyMMdd), the original's set."),
     ] = None,
     car: str | None = typer.Option(None, help="Alert records of this car, newest first."),
@@ -115,7 +115,7 @@ def validate(files: list[Path] = typer.Argument(..., help="Rule files to check."
 
 @app.command()
 def backfill(
-    date: Annotated[BusinessDate, typer.Option("--date", parser=date_option, help="UTC day of event time, yyyyMMdd.")],
+    date: Annotated[str, typer.Option("--date", parser=date_option, help="UTC day of event time, yyyyMMdd.")],
     rule: str | None = typer.Option(None, "--rule", help="Only this rule (default: every enabled rule)."),
     overrides: list[str] = typer.Option(  # noqa: B008
         [], "--set", help="RULE.SETTING=VALUE, e.g. speeding.threshold=100 (implies --dry-run)."

@@ -109,7 +109,9 @@ def date_option(text: str) -> BusinessDate:
     """A typer ``parser=`` for a business-date CLI option.
 
     A bad value becomes the option's usage error (exit code 2, the option named) with the type's own
-    message; a plain ``ValueError`` would reach the user reworded by typer's pydantic layer.
+    message; a plain ``ValueError`` would reach the user reworded by typer's pydantic layer. Annotate
+    the option ``str`` (which a :class:`BusinessDate` is): typer shows the annotation in ``--help``,
+    and the help text is an interface.
     """
     return _option(BusinessDate, text)
 

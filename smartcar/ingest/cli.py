@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from smartcar.core.business_dates import BusinessDate, date_option
+from smartcar.core.business_dates import date_option
 
 app = typer.Typer(
     help="Flume-style collection: spool-directory batch load and the driving-log tail agent.", no_args_is_help=True
@@ -18,7 +18,7 @@ app = typer.Typer(
 @app.command()
 def spool(
     wrk_date: Annotated[
-        BusinessDate | None,
+        str | None,
         typer.Option("--wrk-date", parser=date_option, help="Load (collection) date yyyyMMdd; default today."),
     ] = None,
     disposal: str = typer.Option("delete", "--source", help="What to do with a loaded source: delete, archive, keep."),

@@ -1,9 +1,11 @@
-"""The two ML jobs as plain functions (called by the DAG and the CLI)."""
+"""The two ML jobs as plain functions (called by the DAG and the CLI).
+
+Their dates end up in Spark SQL and in run directories, so each job parses its date once on entry.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
+from smartcar.core.business_dates import BusinessDate, BusinessMonth
 from smartcar.ml import classification, clustering, datasets, recommendation, runs, tracking
 from smartcar.settings import Settings, get_settings
 
@@ -12,10 +14,9 @@ class NoTrainingData(ValueError):
     """The requested dates hold no rows (or a single class): nothing to learn from."""
 
 
-def window(end_date: str, days: int) -> tuple[str, str]:
-    """``(from, to)`` yyyyMMdd for the ``days`` days ending on ``end_date``."""
-    end = date(int(end_date[:4]), int(end_date[4:6]), int(end_date[6:]))
-    return (end - timedelta(days=days - 1)).strftime("%Y%m%d"), end_date
+def window(end_date: BusinessDate, days: int) -> tuple[BusinessDate, BusinessDate]:
+    """``(from, to)`` for the ``days`` days ending on ``end_date``."""
+    return end_date.minus_days(days - 1), end_date
 
 
 def run_classification(
@@ -26,6 +27,7 @@ def run_classification(
     settings: Settings | None = None,
     vector_indexer: bool = True,
 ) -> dict:
+    run_date = BusinessDate(run_date)
     s = settings or get_settings()
     from_date, to_date = window(run_date, days)
     frame = datasets.classification_frame(from_date, to_date, s)
@@ -52,6 +54,7 @@ def run_classification(
 
 
 def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Settings | None = None) -> dict:
+    run_date = BusinessDate(run_date)
     s = settings or get_settings()
     frame = datasets.clustering_frame(s)
     if frame.limit(1).count() == 0:
@@ -72,6 +75,7 @@ def run_recommendation(
     biz_month: str, test_share: float = 0.2, seed: int = 7, settings: Settings | None = None
 ) -> dict:
     """Top 3 items per car for ``biz_month`` into the recommendation table, plus the held-out precision@3."""
+    biz_month = BusinessMonth(biz_month)
     import pyarrow as pa
 
     from smartcar.ml.partition_writer import overwrite_partition

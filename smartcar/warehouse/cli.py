@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from smartcar.core.business_dates import BusinessDate, BusinessMonth, date_option, month_option
+from smartcar.core.business_dates import date_option, month_option
 from smartcar.settings import get_settings
 
 app = typer.Typer(help="Interactive warehouse queries (the original's Impala queries).", no_args_is_help=True)
@@ -67,11 +67,11 @@ def _register(path: Path) -> None:
 
     def command(
         date: Annotated[
-            BusinessDate | None,
+            str | None,
             typer.Option("--date", parser=date_option, help="Business date yyyyMMdd (biz_date)."),
         ] = None,
         month: Annotated[
-            BusinessMonth | None,
+            str | None,
             typer.Option("--month", parser=month_option, help="Business month yyyyMM (biz_month)."),
         ] = None,
         param: list[str] = typer.Option([], "--param", "-p", help="Extra variable NAME=VALUE."),  # noqa: B008
