@@ -25,6 +25,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 
+from smartcar.core.business_dates import DATE_PATTERN
+
 
 @dag(
     dag_id="smartcar_stream_backfill",
@@ -35,7 +37,7 @@ from airflow.sdk import Param, dag, task
     doc_md=__doc__,
     tags=["smartcar", "streaming", "backfill"],
     params={
-        "date": Param("20200322", type="string", pattern=r"^\d{8}$", description="UTC day of event time, yyyyMMdd."),
+        "date": Param("20200322", type="string", pattern=DATE_PATTERN, description="UTC day of event time, yyyyMMdd."),
         "rule": Param(None, type=["null", "string"], description="One rule name; empty for every enabled rule."),
         "overrides": Param(
             [], type="array", items={"type": "string"}, description="RULE.SETTING=VALUE per line (implies dry run)."

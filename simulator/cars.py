@@ -15,12 +15,13 @@ PCG64 streams; numpy is pinned in ``uv.lock``.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
+
+from smartcar.core.business_dates import BusinessDate, BusinessMonth
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 AREA_GROUPS = "ABCDEF"
@@ -42,27 +43,32 @@ def rng_for(seed: int, tag: str, *keys: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, _tag_id(tag), *keys])))
 
 
-def parse_date(value: str) -> str:
-    """``20200322`` or ``2020-03-22`` -> ``20200322``; anything else is a :class:`SimulatorError`."""
+def parse_date(value: str) -> BusinessDate:
+    """``20200322`` or ``2020-03-22`` -> ``20200322``; anything else is a :class:`SimulatorError`.
+
+    The simulator's edge: it also takes the dashed form, then leaves the check to :class:`BusinessDate`.
+    """
+    if isinstance(value, BusinessDate):
+        return value
     text = str(value).strip()
     compact = text.replace("-", "") if len(text) == 10 and text[4] == "-" and text[7] == "-" else text
-    if len(compact) != 8 or not compact.isdigit():
-        raise SimulatorError(f"invalid date {value!r}: expected YYYYMMDD, e.g. 20200322")
     try:
-        dt.datetime.strptime(compact, "%Y%m%d")
-    except ValueError:
-        raise SimulatorError(f"invalid date {value!r}: no such calendar day") from None
-    return compact
+        return BusinessDate(compact)
+    except ValueError as exc:
+        raise SimulatorError(f"invalid date: {exc}") from None
 
 
-def parse_month(value: str) -> str:
+def parse_month(value: str) -> BusinessMonth:
     """``202003``, ``2020-03`` or a full date -> ``202003``."""
+    if isinstance(value, BusinessMonth):
+        return value
     text = str(value).strip().replace("-", "")
     if len(text) == 8:
-        return parse_date(text)[:6]
-    if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
-        raise SimulatorError(f"invalid month {value!r}: expected YYYYMM, e.g. 202003")
-    return text
+        return parse_date(text).month
+    try:
+        return BusinessMonth(text)
+    except ValueError as exc:
+        raise SimulatorError(f"invalid month: {exc}") from None
 
 
 def check_cars(cars: int) -> int:

@@ -174,7 +174,7 @@ def buylist(
     with _errors():
         if (month is None) == (date is None):
             raise SimulatorError("give exactly one of --month YYYYMM or --date YYYYMMDD")
-        the_month = parse_month(month) if month else parse_date(date or "")[:6]
+        the_month = parse_month(month) if month else parse_date(date or "").month
         path = write_buylist(_spool_dir(out), the_month, check_seed(seed), rows, cars, final_name=name)
     _done(path, rows, started)
 

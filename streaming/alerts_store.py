@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smartcar.core.business_dates import BusinessDate
 from smartcar.core.clients import redis_client
 from smartcar.settings import Settings
 
@@ -32,11 +33,12 @@ def car_index_key(car_number: str) -> str:
     return CAR_INDEX_PREFIX + car_number
 
 
-def speeding_cars(date: str, settings: Settings | None = None, key_template: str = "{date}") -> list[str]:
-    """Members ``<car>-<timestamp>`` of the speeding set of ``date`` (yyyyMMdd), sorted; non-destructive."""
-    if len(date) != 8 or not date.isdigit():
-        raise ValueError(f"date must be yyyyMMdd, got {date!r}")
-    return sorted(redis_client(settings).smembers(key_template.format(date=date, rule="speeding")))
+def speeding_cars(day: BusinessDate, settings: Settings | None = None, key_template: str = "{date}") -> list[str]:
+    """Members ``<car>-<timestamp>`` of the speeding set of ``day``, sorted; non-destructive.
+
+    ``day`` is parsed by the caller (CLI option, page query): it becomes a Redis key as is.
+    """
+    return sorted(redis_client(settings).smembers(key_template.format(date=day, rule="speeding")))
 
 
 def _records(ids: list[str], settings: Settings | None) -> list[dict[str, Any]]:
@@ -61,10 +63,10 @@ def latest_alerts(limit: int = 50, settings: Settings | None = None) -> list[dic
     return _records(ids, settings)
 
 
-def latest_alert_day(settings: Settings | None = None) -> str | None:
-    """Business day (yyyyMMdd) of the newest alert window, or ``None`` before the first alert.
+def latest_alert_day(settings: Settings | None = None) -> BusinessDate | None:
+    """Business day of the newest alert window, or ``None`` before the first alert.
 
     The pages open on it: simulated and replayed days are rarely today's date.
     """
     newest = latest_alerts(1, settings)
-    return newest[0]["window_start"][:8] if newest else None
+    return BusinessDate(newest[0]["window_start"][:8]) if newest else None

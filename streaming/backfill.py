@@ -23,18 +23,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from smartcar.core import driving_record
+from smartcar.core.business_dates import BusinessDate
 from smartcar.core.clients import hbase_connection, redis_client
 from smartcar.settings import Settings, get_settings
 from streaming.alerts_store import car_index_key
 from streaming.detectors import DetectorEngine
-from streaming.events import DeadLetter, DrivingEvent, parse_line, timestamp_epoch
+from streaming.events import DeadLetter, DrivingEvent, parse_line
 from streaming.rules.loader import read_rule_mapping, rule_files, validate_mapping
 from streaming.rules.model import Rule, RuleError
 from streaming.sinks.redis_sink import RedisSink
@@ -149,19 +149,16 @@ def load_rules_with_overrides(
     return rules
 
 
-def day_start(day: str) -> int:
-    """Epoch second of midnight UTC starting ``day`` (yyyyMMdd)."""
-    start = timestamp_epoch(f"{day}000000")
-    if start is None:
-        raise ValueError(f"day must be yyyyMMdd, got {day!r}")
-    return start
+def day_start(day: BusinessDate) -> int:
+    """Epoch second of midnight UTC starting ``day``."""
+    return day.midnight_epoch()
 
 
-def day_events(day: str, settings: Settings | None = None) -> tuple[list[DrivingEvent], dict[str, int]]:
+def day_events(day: BusinessDate, settings: Settings | None = None) -> tuple[list[DrivingEvent], dict[str, int]]:
     """The events of UTC day ``day`` stored in ``DriverCarInfo``, by event time, and unreadable rows by reason."""
     s = settings or get_settings()
     start = day_start(day)
-    previous = (datetime.strptime(day, "%Y%m%d") - timedelta(days=1)).strftime("%Y%m%d")
+    previous = day.minus_days(1)
     events: list[DrivingEvent] = []
     unreadable: dict[str, int] = {}
     for values in _rows(day, previous, s):
@@ -174,7 +171,7 @@ def day_events(day: str, settings: Settings | None = None) -> tuple[list[Driving
     return events, unreadable
 
 
-def _rows(day: str, previous: str, s: Settings) -> Iterator[list[str]]:
+def _rows(day: BusinessDate, previous: BusinessDate, s: Settings) -> Iterator[list[str]]:
     columns = [driving_record.column(q) for q in driving_record.QUALIFIERS]
     connection = hbase_connection(s)
     try:
@@ -199,7 +196,12 @@ def backfill(
     rules_dir: Path | None = None,
     settings: Settings | None = None,
 ) -> BackfillReport:
-    """Run the rules over ``day``; write the alerts unless ``dry_run`` or ``overrides`` (then report only)."""
+    """Run the rules over ``day``; write the alerts unless ``dry_run`` or ``overrides`` (then report only).
+
+    The entry point of the DAG and the CLI: ``day`` is parsed here (free if it already is a
+    :class:`BusinessDate`), everything below takes it typed.
+    """
+    day = BusinessDate(day)
     s = settings or get_settings()
     rules = load_rules_with_overrides(rules_dir or s.rules_dir, parse_overrides(overrides), rule)
     dry = dry_run or bool(overrides)
@@ -231,7 +233,7 @@ def backfill(
     return report
 
 
-def _stored_alert_ids(day: str, cars: set[str], s: Settings) -> set[str]:
+def _stored_alert_ids(day: BusinessDate, cars: set[str], s: Settings) -> set[str]:
     """Ids (``rule:car:window start``) of the alert records in Redis whose window starts on ``day``.
 
     Compared by id, not by the original's ``{car}-{timestamp}`` set members: overlapping windows

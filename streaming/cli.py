@@ -8,8 +8,11 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated
 
 import typer
+
+from smartcar.core.business_dates import date_option
 
 app = typer.Typer(help="Kafka -> HBase + rule detectors -> Redis stream processor.", no_args_is_help=True)
 rules_app = typer.Typer(help="Detector rule files.", no_args_is_help=True)
@@ -54,7 +57,10 @@ def run(
 
 @app.command()
 def alerts(
-    date: str | None = typer.Option(None, help="Speeding cars on this date (yyyyMMdd), the original's set."),
+    date: Annotated[
+        str | None,
+        typer.Option(parser=date_option, help="Speeding cars on this date (yyyyMMdd), the original's set."),
+    ] = None,
     car: str | None = typer.Option(None, help="Alert records of this car, newest first."),
     limit: int = typer.Option(20, help="Latest alerts to show when neither --date nor --car is given."),
     as_json: bool = typer.Option(False, "--json"),
@@ -109,7 +115,7 @@ def validate(files: list[Path] = typer.Argument(..., help="Rule files to check."
 
 @app.command()
 def backfill(
-    date: str = typer.Option(..., "--date", help="UTC day of event time, yyyyMMdd."),
+    date: Annotated[str, typer.Option("--date", parser=date_option, help="UTC day of event time, yyyyMMdd.")],
     rule: str | None = typer.Option(None, "--rule", help="Only this rule (default: every enabled rule)."),
     overrides: list[str] = typer.Option(  # noqa: B008
         [], "--set", help="RULE.SETTING=VALUE, e.g. speeding.threshold=100 (implies --dry-run)."

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from smartcar.core.business_dates import BusinessDate
+
 PREFIX = "/smartcar"
 
 
-def today() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%d")
+def today() -> BusinessDate:
+    """Today in UTC, the stream's clock."""
+    return BusinessDate.utc_today()
 
 
 def from_epoch(value: object) -> object:

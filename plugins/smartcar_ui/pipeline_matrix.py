@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any, Protocol
 
 from smartcar.airflow.run_dates import run_dates
+from smartcar.core.business_dates import BusinessDate, BusinessMonth
 
 
 class Run(Protocol):
@@ -64,18 +65,14 @@ class Cell:
     run_id: str | None = None
 
 
-def _is_day(value: object) -> bool:
-    return isinstance(value, str) and len(value) == 8 and value.isdigit()
-
-
 def _from_xcom(stage: Stage, value: Any) -> list[str]:
     if stage.dates_task == "ingest_spool" and isinstance(value, Mapping):
         loaded = {r.get("data_date") for r in value.get("loaded") or [] if isinstance(r, Mapping)}
-        days = sorted(d for d in loaded if _is_day(d))
-        return days or ([value["wrk_date"]] if _is_day(value.get("wrk_date")) else [])
-    if isinstance(value, list | tuple):
-        width = 6 if stage.monthly else 8
-        return sorted({str(v) for v in value if str(v).isdigit() and len(str(v)) == width})
+        days = sorted(d for d in loaded if BusinessDate.is_valid(d))
+        return days or ([value["wrk_date"]] if BusinessDate.is_valid(value.get("wrk_date")) else [])
+    if isinstance(value, list | tuple):  # an XCom someone else wrote: skip what is not a date, do not fail
+        kind = BusinessMonth if stage.monthly else BusinessDate
+        return sorted({str(v) for v in value if kind.is_valid(str(v))})
     return []
 
 
@@ -116,7 +113,7 @@ def build(
     """
     cells: dict[tuple[str, str], Cell] = {}
     monthly: dict[str, dict[str, Cell]] = {}
-    dates: set[str] = {d for d in quality if _is_day(d)}
+    dates: set[str] = {d for d in quality if BusinessDate.is_valid(d)}
     for stage in stages:
         for run in runs_by_stage.get(stage.name, ()):
             for date in dates_of(stage, run):

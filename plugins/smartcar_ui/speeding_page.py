@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
+from smartcar.core.business_dates import BusinessDate
 from smartcar_ui.charts import bar_chart, ranked_bars
 from smartcar_ui.formats import PREFIX, from_epoch, today
 from smartcar_ui.render import Raw, cards, error, link, page, pager, table
@@ -75,7 +76,7 @@ def speeding(
         '<button type="submit">Show</button></form>'
     )
     try:
-        members = alerts_store.speeding_cars(day)
+        members = alerts_store.speeding_cars(BusinessDate(day))  # the query string, parsed once
         stamps: dict[str, list[str]] = {}
         for m in members:
             number, _, stamp = m.partition("-")

@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-DATE_KEYS = {"wrk_date": 8, "biz_dates": 8, "biz_months": 6}
+from smartcar.core.business_dates import BusinessDate, BusinessMonth
+
+DATE_KEYS: dict[str, type[BusinessDate] | type[BusinessMonth]] = {
+    "wrk_date": BusinessDate,
+    "biz_dates": BusinessDate,
+    "biz_months": BusinessMonth,
+}
+"""The type of the dates under each asset-event key (and of the param read with it)."""
 
 
 def _as_list(value: Any) -> list[str]:
@@ -27,12 +34,11 @@ def _as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _valid(dates: Iterable[str], width: int) -> list[str]:
-    out = sorted(set(dates))
-    for d in out:
-        if len(d) != width or not d.isdigit():
-            raise ValueError(f"expected a {width}-digit date, got {d!r}")
-    return out
+def _parsed(
+    dates: Iterable[str], kind: type[BusinessDate] | type[BusinessMonth]
+) -> list[BusinessDate] | list[BusinessMonth]:
+    """Parse every date once, here at the edge; the first bad one is a ``ValueError`` naming it."""
+    return [kind(d) for d in sorted(set(dates))]
 
 
 def event_payload(event: Any) -> Mapping[str, Any]:
@@ -52,23 +58,30 @@ def event_dates(events: Mapping[Any, Iterable[Any]] | None, key: str) -> list[st
     return found
 
 
-def logical_day(context: Mapping[str, Any], width: int = 8) -> str | None:
+def logical_day(
+    context: Mapping[str, Any], kind: type[BusinessDate] | type[BusinessMonth] = BusinessDate
+) -> BusinessDate | BusinessMonth | None:
+    """The day (or month) of the run's logical date, ``None`` for runs without one."""
     logical = context.get("logical_date")
     if logical is None:
         return None
-    return logical.strftime("%Y%m%d")[:width]
+    return kind.of(logical)
 
 
-def run_dates(context: Mapping[str, Any], *, param: str, event_key: str) -> list[str]:
-    """The dates this run must build (see the module docstring for the precedence)."""
-    width = DATE_KEYS[event_key]
+def run_dates(context: Mapping[str, Any], *, param: str, event_key: str) -> list[BusinessDate] | list[BusinessMonth]:
+    """The dates this run must build (see the module docstring for the precedence), parsed.
+
+    Business dates, or business months for ``biz_months``; ``str`` subclasses, so the list is the
+    JSON an XCom or asset event carries.
+    """
+    kind = DATE_KEYS[event_key]
     explicit = _as_list((context.get("params") or {}).get(param))
     if explicit:
-        return _valid(explicit, width)
+        return _parsed(explicit, kind)
     from_events = event_dates(context.get("triggering_asset_events"), event_key)
     if from_events:
-        return _valid(from_events, width)
-    day = logical_day(context, width)
+        return _parsed(from_events, kind)
+    day = logical_day(context, kind)
     if day is None:
         raise ValueError(f"no dates for this run: set the {param!r} param")
     return [day]

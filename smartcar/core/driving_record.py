@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import happybase
 
+    from smartcar.core.business_dates import BusinessDate
+
 DRIVING_FIELDS: tuple[str, ...] = (
     "date",
     "car_number",
@@ -55,15 +57,13 @@ def row_key(timestamp: str, car_number: str) -> str:
     return f"{timestamp[::-1]}-{car_number}"
 
 
-def day_key_regex(day: str) -> str:
-    """Regex matching the row keys of one simulation day ``yyyyMMdd``.
+def day_key_regex(day: BusinessDate) -> str:
+    """Regex matching the row keys of one simulation day (parsed by the caller: only digits go in).
 
     A timestamp is ``day + HHmmss``, so its reversed form is six clock digits then ``day`` reversed:
     the keys of a day are ``[0-9]{6}`` followed by ``row_key(day, "")`` (digits and ``-``: nothing to
     escape, and the same text is valid for Java's regex in an HBase ``RowFilter``).
     """
-    if not (len(day) == 8 and day.isdigit()):
-        raise ValueError(f"day must be yyyyMMdd, got {day!r}")
     return "^[0-9]{6}" + row_key(day, "")
 
 

@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 
+from smartcar.core.business_dates import BusinessDate, BusinessMonth
 from smartcar.export.migrate import upgrade
-from smartcar.export.schema import TARGETS, export_runs, period_column
+from smartcar.export.schema import MONTHLY, TARGETS, export_runs, period_column
 from smartcar.lake.catalog import table_spec
 from smartcar.lake.reader import partition_rows
 from smartcar.settings import Settings, get_settings
@@ -74,11 +75,15 @@ def export_date(
     chunk_size: int = DEFAULT_CHUNK,
     migrate: bool = True,
 ) -> ExportResult:
-    """Export mart ``name`` (``symptom``, ``emergency`` or ``recommend``) for ``date`` (yyyyMM for ``recommend``)."""
+    """Export mart ``name`` (``symptom``, ``emergency`` or ``recommend``) for ``date`` (yyyyMM for ``recommend``).
+
+    The entry point of the DAGs and the CLI, and ``date`` selects what is deleted: parsed here, once.
+    """
     from smartcar.core.clients import export_engine
 
-    s = settings or get_settings()
     source_table, target = TARGETS[name]
+    date = BusinessMonth(date) if name in MONTHLY else BusinessDate(date)
+    s = settings or get_settings()
     engine = engine or export_engine(s)
     if migrate:
         upgrade(engine)

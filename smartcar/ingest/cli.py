@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
+from typing import Annotated
 
 import typer
+
+from smartcar.core.business_dates import date_option
 
 app = typer.Typer(
     help="Flume-style collection: spool-directory batch load and the driving-log tail agent.", no_args_is_help=True
@@ -15,7 +17,10 @@ app = typer.Typer(
 
 @app.command()
 def spool(
-    wrk_date: str = typer.Option(None, "--wrk-date", help="Load (collection) date yyyyMMdd; default today."),
+    wrk_date: Annotated[
+        str | None,
+        typer.Option("--wrk-date", parser=date_option, help="Load (collection) date yyyyMMdd; default today."),
+    ] = None,
     disposal: str = typer.Option("delete", "--source", help="What to do with a loaded source: delete, archive, keep."),
 ) -> None:
     """Land every completed file of the spool directory once (status, master, buy lists)."""
@@ -24,9 +29,8 @@ def spool(
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if disposal not in ("delete", "archive", "keep"):
         raise typer.BadParameter("delete, archive or keep", param_hint="--source")
-    wrk = wrk_date or date.today().strftime("%Y%m%d")
     try:
-        report = ingest_spool(wrk, disposal=disposal)  # type: ignore[arg-type]
+        report = ingest_spool(wrk_date, disposal=disposal)  # type: ignore[arg-type]
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from smartcar.core.business_dates import BusinessDate
+
 _FOURTEEN_DIGITS = re.compile(rb"[0-9]{14}")
 
 
@@ -19,10 +21,12 @@ def keep(line: bytes) -> bool:
 
 
 def collect_day_suffix(collect_day: str) -> bytes:
-    """What the collect-day interceptor appends: ``b",20200323"``."""
-    if len(collect_day) != 8 or not collect_day.isdigit():
-        raise ValueError(f"collection date must be yyyyMMdd, got {collect_day!r}")
-    return b"," + collect_day.encode()
+    """What the collect-day interceptor appends: ``b",20200323"``.
+
+    The date becomes part of every landed line, so text is parsed here (a :class:`BusinessDate`
+    passes through unchecked).
+    """
+    return b"," + BusinessDate(collect_day).encode()
 
 
 def intercept(line: bytes, suffix: bytes) -> bytes | None:

@@ -35,6 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from smartcar.core.business_dates import BusinessDate
 from smartcar.core.fileio import atomic_writer
 from smartcar.ingest import interceptors
 from smartcar.ingest.ledger import Ledger, LoadRecord, ledger_path
@@ -95,7 +96,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def land_status(source: Path, target: Path, wrk_date: str) -> tuple[int, int, int]:
+def land_status(source: Path, target: Path, wrk_date: BusinessDate) -> tuple[int, int, int]:
     """Both interceptors over a status file; returns ``(lines_in, landed, filtered)``."""
     suffix = interceptors.collect_day_suffix(wrk_date)
     lines_in = landed = 0
@@ -129,7 +130,7 @@ def land_unchanged(source: Path, target: Path) -> tuple[int, int, int]:
     return lines_in, lines_in, 0
 
 
-def _target(s: Settings, kind: str, data_date: str | None, checksum: str, wrk_date: str) -> Path:
+def _target(s: Settings, kind: str, data_date: str | None, checksum: str, wrk_date: BusinessDate) -> Path:
     landing = s.landing_path
     if kind == "status":
         return table_spec("smartcar_status_info").partition_path(wrk_date, s) / f"{STATUS_DIR}.{checksum[:16]}.log"
@@ -152,7 +153,7 @@ def _exclusive(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _dispose(source: Path, disposal: Disposal, settings: Settings, wrk_date: str) -> None:
+def _dispose(source: Path, disposal: Disposal, settings: Settings, wrk_date: BusinessDate) -> None:
     if disposal == "delete":
         source.unlink()
     elif disposal == "archive":
@@ -163,7 +164,7 @@ def _dispose(source: Path, disposal: Disposal, settings: Settings, wrk_date: str
 
 def ingest_file(
     source: Path,
-    wrk_date: str,
+    wrk_date: BusinessDate,
     *,
     settings: Settings | None = None,
     ledger: Ledger | None = None,
@@ -213,8 +214,7 @@ def ingest_spool(
 ) -> SpoolReport:
     """One pass over the spool directory: load every completed file (masters first, then the rest)."""
     s = settings or get_settings()
-    wrk = wrk_date or date.today().strftime("%Y%m%d")
-    interceptors.collect_day_suffix(wrk)  # validates the date
+    wrk = BusinessDate(wrk_date) if wrk_date else BusinessDate.of(date.today())  # the edge: parsed once
     directory = spool or s.spool_path
     directory.mkdir(parents=True, exist_ok=True)
     report = SpoolReport(wrk)

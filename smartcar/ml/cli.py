@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
+from smartcar.core.business_dates import date_option, month_option
 from smartcar.ml.jobs import NoTrainingData, run_classification, run_clustering, run_recommendation
 
 app = typer.Typer(
@@ -26,7 +27,10 @@ def _print_result(job: Callable[[], dict[str, Any]]) -> None:
 
 @app.command()
 def classify(
-    date: str = typer.Option(..., "--date", help="Last biz_date of the training window (yyyyMMdd)."),
+    date: Annotated[
+        str,
+        typer.Option("--date", parser=date_option, help="Last biz_date of the training window (yyyyMMdd)."),
+    ],
     days: int = typer.Option(7, help="Days in the training window."),
     trees: int = typer.Option(5, help="Random-forest trees (the book: 5; 3 on low-spec machines)."),
     seed: int = typer.Option(42),
@@ -37,7 +41,9 @@ def classify(
 
 @app.command()
 def cluster(
-    date: str = typer.Option(..., "--date", help="Run date the result is kept under (yyyyMMdd)."),
+    date: Annotated[
+        str, typer.Option("--date", parser=date_option, help="Run date the result is kept under (yyyyMMdd).")
+    ],
     k: int = typer.Option(200),
     seed: int = typer.Option(1),
 ) -> None:
@@ -47,7 +53,9 @@ def cluster(
 
 @app.command()
 def recommend(
-    month: str = typer.Option(..., "--month", help="biz_month of the buy-list mart (yyyyMM)."),
+    month: Annotated[
+        str, typer.Option("--month", parser=month_option, help="biz_month of the buy-list mart (yyyyMM).")
+    ],
     test_share: float = typer.Option(0.2, help="Share of car-item pairs held out for precision@3."),
     seed: int = typer.Option(7),
 ) -> None:

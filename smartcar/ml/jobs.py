@@ -1,9 +1,11 @@
-"""The two ML jobs as plain functions (called by the DAG and the CLI)."""
+"""The two ML jobs as plain functions (called by the DAG and the CLI).
+
+Their dates end up in Spark SQL and in run directories, so each job parses its date once on entry.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
+from smartcar.core.business_dates import BusinessDate, BusinessMonth
 from smartcar.ml import classification, clustering, datasets, recommendation, runs, tracking
 from smartcar.settings import Settings, get_settings
 
@@ -12,10 +14,9 @@ class NoTrainingData(ValueError):
     """The requested dates hold no rows (or a single class): nothing to learn from."""
 
 
-def window(end_date: str, days: int) -> tuple[str, str]:
-    """``(from, to)`` yyyyMMdd for the ``days`` days ending on ``end_date``."""
-    end = date(int(end_date[:4]), int(end_date[4:6]), int(end_date[6:]))
-    return (end - timedelta(days=days - 1)).strftime("%Y%m%d"), end_date
+def window(day: BusinessDate, days: int) -> tuple[BusinessDate, BusinessDate]:
+    """``(from, to)`` for the ``days`` days ending on ``day``."""
+    return day.minus_days(days - 1), day
 
 
 def run_classification(
@@ -26,6 +27,7 @@ def run_classification(
     settings: Settings | None = None,
     vector_indexer: bool = True,
 ) -> dict:
+    run_date = BusinessDate(run_date)
     s = settings or get_settings()
     from_date, to_date = window(run_date, days)
     frame = datasets.classification_frame(from_date, to_date, s)
@@ -52,6 +54,7 @@ def run_classification(
 
 
 def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Settings | None = None) -> dict:
+    run_date = BusinessDate(run_date)
     s = settings or get_settings()
     frame = datasets.clustering_frame(s)
     if frame.limit(1).count() == 0:
@@ -68,18 +71,17 @@ def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Setting
 RECOMMEND_TABLE = "managed_smartcar_item_recommend_info"
 
 
-def run_recommendation(
-    biz_month: str, test_share: float = 0.2, seed: int = 7, settings: Settings | None = None
-) -> dict:
-    """Top 3 items per car for ``biz_month`` into the recommendation table, plus the held-out precision@3."""
+def run_recommendation(month: str, test_share: float = 0.2, seed: int = 7, settings: Settings | None = None) -> dict:
+    """Top 3 items per car for ``month`` into the recommendation table, plus the held-out precision@3."""
+    month = BusinessMonth(month)
     import pyarrow as pa
 
     from smartcar.ml.partition_writer import overwrite_partition
 
     s = settings or get_settings()
-    prefs = recommendation.preferences(datasets.buylist_frame(biz_month, s)).cache()
+    prefs = recommendation.preferences(datasets.buylist_frame(month, s)).cache()
     if prefs.limit(1).count() == 0:
-        raise NoTrainingData(f"managed_smartcar_item_buylist_info has no rows for biz_month {biz_month}")
+        raise NoTrainingData(f"managed_smartcar_item_buylist_info has no rows for biz_month {month}")
     top = recommendation.recommend(prefs).toPandas().sort_values(["car_number", "rank"])
     rows = pa.table(
         {
@@ -89,20 +91,18 @@ def run_recommendation(
             "rank": pa.array(top["rank"].astype(int), pa.int32()),
         }
     )
-    overwrite_partition(RECOMMEND_TABLE, biz_month, rows, s)
+    overwrite_partition(RECOMMEND_TABLE, month, rows, s)
     holdout = recommendation.evaluate_holdout(prefs, test_share=test_share, seed=seed)
     prefs.unpersist()
     result = {
-        "biz_month": biz_month,
+        "biz_month": month,
         "cars": int(top["car_number"].nunique()),
         "rows": len(top),
         "similarity": "co-occurrence (Mahout recommenditembased)",
         **holdout.as_dict(),
     }
-    staging = runs.staging_dir("recommendation", biz_month, s)
-    runs.publish(staging, "recommendation", biz_month, result, s)
-    params = {"biz_month": biz_month, "similarity": "co-occurrence", "top_n": recommendation.TOP_N}
-    tracked = tracking.track(
-        "smartcar-recommendation", biz_month, params | {"test_share": test_share}, result, settings=s
-    )
+    staging = runs.staging_dir("recommendation", month, s)
+    runs.publish(staging, "recommendation", month, result, s)
+    params = {"biz_month": month, "similarity": "co-occurrence", "top_n": recommendation.TOP_N}
+    tracked = tracking.track("smartcar-recommendation", month, params | {"test_share": test_share}, result, settings=s)
     return {**result, "tracking": tracked.as_dict()}

@@ -12,9 +12,11 @@ import csv
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from smartcar.core.business_dates import date_option, month_option
 from smartcar.settings import get_settings
 
 app = typer.Typer(help="Interactive warehouse queries (the original's Impala queries).", no_args_is_help=True)
@@ -64,8 +66,14 @@ def _register(path: Path) -> None:
     doc = " ".join(line.lstrip("- ").strip() for line in path.read_text().splitlines() if line.startswith("--"))
 
     def command(
-        date: str = typer.Option(None, "--date", help="Business date yyyyMMdd (biz_date)."),
-        month: str = typer.Option(None, "--month", help="Business month yyyyMM (biz_month)."),
+        date: Annotated[
+            str | None,
+            typer.Option("--date", parser=date_option, help="Business date yyyyMMdd (biz_date)."),
+        ] = None,
+        month: Annotated[
+            str | None,
+            typer.Option("--month", parser=month_option, help="Business month yyyyMM (biz_month)."),
+        ] = None,
         param: list[str] = typer.Option([], "--param", "-p", help="Extra variable NAME=VALUE."),  # noqa: B008
         fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
         conn: str = typer.Option(None, "--conn", help="Airflow connection id (impala_default, hiveserver2_default)."),
@@ -74,12 +82,8 @@ def _register(path: Path) -> None:
 
         params: dict[str, str] = {}
         if date:
-            if len(date) != 8 or not date.isdigit():
-                raise typer.BadParameter("expected yyyyMMdd", param_hint="--date")
             params["biz_date"] = date
         if month:
-            if len(month) != 6 or not month.isdigit():
-                raise typer.BadParameter("expected yyyyMM", param_hint="--month")
             params["biz_month"] = month
         for item in param:
             key, sep, value = item.partition("=")

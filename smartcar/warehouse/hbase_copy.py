@@ -20,6 +20,9 @@ of through happybase's per-row dicts, and no cyclic GC during the scan took one 
 Each range writes one Parquet file into a fresh temporary directory; the partition directory
 ``drive-log/wrk_date=<date>`` is then swapped in by renames, so Hive never sees half a copy and a
 rerun replaces the partition instead of appending to it.
+
+Dates arrive parsed (:class:`BusinessDate`, from :mod:`smartcar.warehouse.pipeline`); nothing here
+checks them again.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import pyarrow.parquet as pq
 from Hbase_thrift import TScan
 
 from smartcar.core import driving_record
+from smartcar.core.business_dates import BusinessDate
 from smartcar.core.fileio import fsync_dir
 from smartcar.lake.catalog import table_spec
 from smartcar.settings import Settings, get_settings
@@ -57,23 +61,21 @@ SCHEMA = pa.schema([(name, pa.string()) for name in COLUMNS])
 _QUALIFIER_COLUMNS = list(driving_record.COLUMNS)
 
 
-def row_filter(day: str) -> str:
-    """HBase filter string selecting the rows of simulation date ``day`` (yyyyMMdd)."""
-    _check_day(day)
+def row_filter(day: BusinessDate) -> str:
+    """HBase filter string selecting the rows of simulation date ``day``."""
     return f"RowFilter(=, 'regexstring:{driving_record.day_key_regex(day)}')"
 
 
-def key_pattern(day: str) -> re.Pattern[bytes]:
+def key_pattern(day: BusinessDate) -> re.Pattern[bytes]:
     """Client-side twin of :func:`row_filter` (a non-empty car number after the ``-``)."""
-    _check_day(day)
     return re.compile(driving_record.day_key_regex(day).encode() + rb".")
 
 
-def key_matches(key: bytes, day: str) -> bool:
+def key_matches(key: bytes, day: BusinessDate) -> bool:
     return key_pattern(day).match(key) is not None
 
 
-def partition_dir(day: str, settings: Settings | None = None) -> Path:
+def partition_dir(day: BusinessDate, settings: Settings | None = None) -> Path:
     return (settings or get_settings()).landing_path / DRIVE_DIR / f"wrk_date={day}"
 
 
@@ -83,7 +85,9 @@ def rows_to_table(rows: list[tuple[str | bytes | None, ...]]) -> pa.Table:
     return pa.table([pa.array(col, type=pa.string()) for col in columns], schema=SCHEMA)
 
 
-def write_partition(day: str, parts: list[list[tuple[str | None, ...]]], settings: Settings | None = None) -> Path:
+def write_partition(
+    day: BusinessDate, parts: list[list[tuple[str | None, ...]]], settings: Settings | None = None
+) -> Path:
     """Write rows straight into a partition (used by tests and backfills from files); replaces it."""
     staging = _staging_dir(day, settings)
     for i, rows in enumerate(parts):
@@ -93,7 +97,7 @@ def write_partition(day: str, parts: list[list[tuple[str | None, ...]]], setting
 
 @dataclass
 class CopyResult:
-    day: str
+    day: BusinessDate
     rows: int
     seconds: float
     path: Path
@@ -114,14 +118,15 @@ def key_ranges(splits: int = 20) -> list[tuple[bytes, bytes]]:
     return list(itertools.pairwise(bounds))
 
 
-def copy_day(day: str, *, settings: Settings | None = None, workers: int = 2, batch_size: int = 5000) -> CopyResult:
+def copy_day(
+    day: BusinessDate, *, settings: Settings | None = None, workers: int = 2, batch_size: int = 5000
+) -> CopyResult:
     """Copy every HBase row of ``day`` into its ``SmartCar_Drive_Info_2`` partition directory.
 
     The ranges run in ``workers`` separate processes (spawned, so this is safe inside an Airflow
     task): decoding Thrift rows is CPU work that threads would serialise on the GIL.
     """
     s = settings or get_settings()
-    _check_day(day)
     started = time.monotonic()
     staging = _staging_dir(day, s)
     ranges = key_ranges()
@@ -142,7 +147,7 @@ def copy_day(day: str, *, settings: Settings | None = None, workers: int = 2, ba
     return CopyResult(day, total, elapsed, target)
 
 
-def _copy_range(s: Settings, day: str, start: bytes, stop: bytes, out: Path, batch_size: int) -> int:
+def _copy_range(s: Settings, day: BusinessDate, start: bytes, stop: bytes, out: Path, batch_size: int) -> int:
     """One key range -> one Parquet file (no file when the range holds no row of ``day``)."""
     from smartcar.core.clients import hbase_connection
 
@@ -170,7 +175,7 @@ def _copy_range(s: Settings, day: str, start: bytes, stop: bytes, out: Path, bat
 
 
 def _column_batches(
-    client, table_name: bytes, day: str, start: bytes, stop: bytes, batch_size: int
+    client, table_name: bytes, day: BusinessDate, start: bytes, stop: bytes, batch_size: int
 ) -> Iterator[list[list]]:
     """Scanner results of one range as column lists (key, then the 8 qualifiers), about 50,000 rows each.
 
@@ -212,7 +217,7 @@ def _to_columns(keys: list[bytes], rows: list[tuple]) -> list[list]:
     return [keys, *([None if c is None else c.value for c in col] for col in zip(*rows, strict=True))]
 
 
-def _staging_dir(day: str, settings: Settings | None) -> Path:
+def _staging_dir(day: BusinessDate, settings: Settings | None) -> Path:
     final = partition_dir(day, settings)
     staging = final.parent / f".wrk_date={day}.{os.getpid()}.{time.monotonic_ns()}.tmp"
     staging.mkdir(parents=True)
@@ -232,8 +237,3 @@ def _swap_in(staging: Path, final: Path) -> Path:
     fsync_dir(final.parent)
     shutil.rmtree(old, ignore_errors=True)
     return final
-
-
-def _check_day(day: str) -> None:
-    if len(day) != 8 or not day.isdigit():
-        raise ValueError(f"date must be yyyyMMdd, got {day!r}")
