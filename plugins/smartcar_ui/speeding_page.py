@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from html import escape
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -67,16 +68,21 @@ def speeding(
 ) -> str:
     from streaming import alerts_store
 
+    try:  # the query string, parsed once: a bad date is said, never echoed into the page as markup
+        chosen = BusinessDate(date) if date else None
+        problem = ""
+    except ValueError as exc:
+        chosen, problem = None, error(str(exc))
     try:  # opens on the newest alert's day: simulated and replayed days are rarely today
-        day = date or alerts_store.latest_alert_day() or today()
+        day = chosen or BusinessDate(alerts_store.latest_alert_day() or today())
     except Exception:  # Redis down: the page says so below
-        day = today()
+        day = BusinessDate(today())
     form = (
         f'<form method="get" class="inline">Date <input name="date" value="{day}" size="8" pattern="[0-9]{{8}}"> '
         '<button type="submit">Show</button></form>'
-    )
+    ) + problem
     try:
-        members = alerts_store.speeding_cars(BusinessDate(day))  # the query string, parsed once
+        members = alerts_store.speeding_cars(day)
         stamps: dict[str, list[str]] = {}
         for m in members:
             number, _, stamp = m.partition("-")
@@ -91,7 +97,7 @@ def speeding(
             ]
         )
         if car:
-            body += f"<h2>Alerts of car {car}</h2>"
+            body += f"<h2>Alerts of car {escape(car)}</h2>"
             body += table(list(ALERT_COLUMNS), _alert_rows(alerts_store.alerts_for_car(car, limit=limit)))
         if members:
             body += _charts(members, per_car)

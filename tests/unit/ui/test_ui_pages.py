@@ -23,3 +23,11 @@ def test_render_escapes_and_has_no_external_assets() -> None:
     assert 'href="/smartcar/x?a=1&amp;b=2"' in html
     assert "http://" not in html and "https://" not in html
     assert "nothing yet" in table(["a"], [])
+
+
+def test_the_speeding_page_says_a_bad_date_and_never_echoes_markup() -> None:
+    from smartcar_ui.speeding_page import speeding
+
+    html = speeding(date='"><script>alert(1)</script>', car="<b>x</b>", limit=5, page_no=1)
+    assert "<script>alert" not in html and "<b>x</b>" not in html
+    assert "expected an 8-digit business date" in html
