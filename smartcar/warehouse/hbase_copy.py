@@ -54,8 +54,8 @@ from smartcar.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-DRIVE_DIR = "drive-log"
-COLUMNS: tuple[str, ...] = table_spec("smartcar_drive_info_2").columns
+DRIVE_TABLE = table_spec("smartcar_drive_info_2")
+COLUMNS: tuple[str, ...] = DRIVE_TABLE.columns
 """``SmartCar_Drive_Info_2`` columns: r_key, r_date (= cf1:date), then the other 7 qualifiers."""
 SCHEMA = pa.schema([(name, pa.string()) for name in COLUMNS])
 _QUALIFIER_COLUMNS = list(driving_record.COLUMNS)
@@ -71,28 +71,14 @@ def key_pattern(day: BusinessDate) -> re.Pattern[bytes]:
     return re.compile(driving_record.day_key_regex(day).encode() + rb".")
 
 
-def key_matches(key: bytes, day: BusinessDate) -> bool:
-    return key_pattern(day).match(key) is not None
-
-
 def partition_dir(day: BusinessDate, settings: Settings | None = None) -> Path:
-    return (settings or get_settings()).landing_path / DRIVE_DIR / f"wrk_date={day}"
+    return DRIVE_TABLE.partition_path(day, settings)
 
 
 def rows_to_table(rows: list[tuple[str | bytes | None, ...]]) -> pa.Table:
     """Rows in :data:`COLUMNS` order -> an Arrow table with the Hive schema (all strings)."""
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
     return pa.table([pa.array(col, type=pa.string()) for col in columns], schema=SCHEMA)
-
-
-def write_partition(
-    day: BusinessDate, parts: list[list[tuple[str | None, ...]]], settings: Settings | None = None
-) -> Path:
-    """Write rows straight into a partition (used by tests and backfills from files); replaces it."""
-    staging = _staging_dir(day, settings)
-    for i, rows in enumerate(parts):
-        pq.write_table(rows_to_table(rows), staging / f"part-{i:02d}.parquet")
-    return _swap_in(staging, partition_dir(day, settings))
 
 
 @dataclass
