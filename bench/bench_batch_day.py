@@ -41,13 +41,13 @@ def load_hbase(date: str, cars: int, seed: int, workers: int = 4) -> int:
 
     from simulator.driving_log import iter_driving_lines
 
-    conn = hbase_connection()
+    conn = hbase_connection(get_settings())
     driving_record.ensure_table(conn)
     conn.close()
     columns = [driving_record.column(q) for q in driving_record.QUALIFIERS]
 
     def put(lines: list[str]) -> int:
-        c = hbase_connection()
+        c = hbase_connection(get_settings())
         try:
             with c.table(driving_record.TABLE).batch(batch_size=5000) as batch:
                 for line in lines:

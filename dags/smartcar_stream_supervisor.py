@@ -52,14 +52,16 @@ def smartcar_stream_supervisor():
     @task(execution_timeout=timedelta(hours=2))
     def supervise(params: dict | None = None) -> dict:
         from smartcar.airflow.notifications import StallWatch
+        from smartcar.settings import get_settings
         from streaming.health import read_health
         from streaming.processor_pool import supervise as run
 
         p = params or {}
+        settings = get_settings()
         watch = StallWatch()  # notifies (log, webhook, e-mail) once per stall episode
 
         def tick(report) -> None:
-            health = read_health()
+            health = read_health(settings)
             log.info(
                 "stream health: alive=%s lag=%s events/s=%s processed=%s dead_letters=%s alerts=%s restarts=%s",
                 health["alive"],
@@ -77,9 +79,10 @@ def smartcar_stream_supervisor():
 
     @task
     def health(report: dict) -> dict:
+        from smartcar.settings import get_settings
         from streaming.health import read_health
 
-        result = {k: v for k, v in read_health().items() if k != "details"}
+        result = {k: v for k, v in read_health(get_settings()).items() if k != "details"}
         result["supervision"] = report
         log.info("stream processor run: %s", result)
         return result

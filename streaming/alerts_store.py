@@ -33,7 +33,7 @@ def car_index_key(car_number: str) -> str:
     return CAR_INDEX_PREFIX + car_number
 
 
-def speeding_cars(day: BusinessDate, settings: Settings | None = None, key_template: str = "{date}") -> list[str]:
+def speeding_cars(day: BusinessDate, settings: Settings, key_template: str = "{date}") -> list[str]:
     """Members ``<car>-<timestamp>`` of the speeding set of ``day``, sorted; non-destructive.
 
     ``day`` is parsed by the caller (CLI option, page query): it becomes a Redis key as is.
@@ -41,7 +41,7 @@ def speeding_cars(day: BusinessDate, settings: Settings | None = None, key_templ
     return sorted(redis_client(settings).smembers(key_template.format(date=day, rule="speeding")))
 
 
-def _records(ids: list[str], settings: Settings | None) -> list[dict[str, Any]]:
+def _records(ids: list[str], settings: Settings) -> list[dict[str, Any]]:
     if not ids:
         return []
     client = redis_client(settings)
@@ -51,19 +51,19 @@ def _records(ids: list[str], settings: Settings | None) -> list[dict[str, Any]]:
     return [r for r in pipe.execute() if r]
 
 
-def alerts_for_car(car_number: str, settings: Settings | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+def alerts_for_car(car_number: str, settings: Settings, limit: int = 1000) -> list[dict[str, Any]]:
     """Alert records of one car, newest window first."""
     ids = redis_client(settings).zrevrange(car_index_key(car_number), 0, limit - 1)
     return _records(ids, settings)
 
 
-def latest_alerts(limit: int = 50, settings: Settings | None = None) -> list[dict[str, Any]]:
+def latest_alerts(limit: int, settings: Settings) -> list[dict[str, Any]]:
     """The most recent alerts of every rule, newest window first."""
     ids = redis_client(settings).zrevrange(LATEST_INDEX, 0, max(limit, 1) - 1)
     return _records(ids, settings)
 
 
-def latest_alert_day(settings: Settings | None = None) -> BusinessDate | None:
+def latest_alert_day(settings: Settings) -> BusinessDate | None:
     """Business day of the newest alert window, or ``None`` before the first alert.
 
     The pages open on it: simulated and replayed days are rarely today's date.

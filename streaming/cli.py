@@ -66,14 +66,16 @@ def alerts(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Read alerts (never deletes anything, unlike the original reader)."""
+    from smartcar.settings import get_settings
     from streaming import alerts_store
 
+    settings = get_settings()
     if date:
-        result: object = alerts_store.speeding_cars(date)
+        result: object = alerts_store.speeding_cars(date, settings)
     elif car:
-        result = alerts_store.alerts_for_car(car)
+        result = alerts_store.alerts_for_car(car, settings)
     else:
-        result = alerts_store.latest_alerts(limit)
+        result = alerts_store.latest_alerts(limit, settings)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -162,9 +164,10 @@ def _when(epoch: float | None) -> str:
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json")) -> None:
     """Health of the running processor(s): alive, lag, events/s, dead letters, alerts."""
+    from smartcar.settings import get_settings
     from streaming.health import read_health
 
-    health = read_health()
+    health = read_health(get_settings())
     if as_json:
         typer.echo(json.dumps(health, indent=2, default=str))
     else:

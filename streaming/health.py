@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from smartcar.core.clients import redis_client
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 
 HEALTH_PREFIX = "smartcar:stream:health:"
 HISTORY_PREFIX = "smartcar:stream:history:"
@@ -51,9 +51,9 @@ def instances_key(group: str) -> str:
     return INSTANCES_PREFIX + group
 
 
-def publish(instance: str, fields: dict[str, Any], settings: Settings | None = None, client: Any = None) -> None:
+def publish(instance: str, fields: dict[str, Any], settings: Settings, client: Any = None) -> None:
     """Write one instance's heartbeat (called by the processor)."""
-    s = settings or get_settings()
+    s = settings
     r = client or redis_client(s)
     now = time.time()
     key = health_key(s.kafka_consumer_group, instance)
@@ -76,7 +76,7 @@ def _number(value: str | None) -> float:
         return 0.0
 
 
-def read_health(settings: Settings | None = None, stale_after: float = STALE_AFTER_S) -> dict[str, Any]:
+def read_health(settings: Settings, stale_after: float = STALE_AFTER_S) -> dict[str, Any]:
     """``{alive, instances, lag, events_per_s, processed, dead_letters, alerts, not_windowed, last_heartbeat, details}``.
 
     ``alive`` is true when at least one instance sent a heartbeat within ``stale_after`` seconds;
@@ -84,7 +84,7 @@ def read_health(settings: Settings | None = None, stale_after: float = STALE_AFT
     (``processed``/``dead_letters`` count since each instance started); ``not_windowed`` maps each
     reason of :data:`NOT_WINDOWED` to the events stored (or dead-lettered) but not windowed for it.
     """
-    s = settings or get_settings()
+    s = settings
     r = redis_client(s)
     now = time.time()
     beats = r.zrange(instances_key(s.kafka_consumer_group), 0, -1, withscores=True)
@@ -109,13 +109,13 @@ def read_health(settings: Settings | None = None, stale_after: float = STALE_AFT
     return out
 
 
-def read_history(settings: Settings | None = None, minutes: int = 60) -> list[tuple[int, int, float]]:
+def read_history(settings: Settings, minutes: int = 60) -> list[tuple[int, int, float]]:
     """``(minute start epoch, lag, events/s)`` per minute of the last ``minutes``, over all instances.
 
     Per instance and minute the last lag and the mean rate are taken, then summed over instances;
     a minute without any heartbeat is absent (the processor was down or not yet started).
     """
-    s = settings or get_settings()
+    s = settings
     r = redis_client(s)
     since = time.time() - minutes * 60
     per_minute: dict[int, tuple[int, float]] = {}

@@ -28,7 +28,7 @@ def alerts_per_hour(members: Iterable[str]) -> list[int]:
     return [hours.get(h, 0) for h in range(24)]
 
 
-def cars_per_area(members: list[str], settings: Settings | None = None) -> dict[str, int]:
+def cars_per_area(members: list[str], settings: Settings) -> dict[str, int]:
     """Distinct speeding cars per area code of the event that closed their window."""
     from smartcar.core.clients import hbase_connection
 

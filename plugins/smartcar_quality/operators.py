@@ -74,13 +74,15 @@ class DataQualityOperator(BaseOperator):
         from smartcar.airflow.notifications import SmartcarNotifier
         from smartcar.quality.runner import QualityError, check, ensure_valid
         from smartcar.quality.store import REPORTS_XCOM_KEY
+        from smartcar.settings import get_settings
 
+        settings = get_settings()
         dates = _as_dates(self.dates) or [None]
         reports, failed = [], []
         for date in dates:
             for table in self.tables:
                 try:
-                    report = ensure_valid(table, date) if self.reuse else check(table, date)
+                    report = ensure_valid(table, date, settings) if self.reuse else check(table, date, settings)
                 except QualityError as exc:
                     report = exc.report
                     failed.append(report)

@@ -17,9 +17,10 @@ def exports(limit: int = 60) -> str:
     from smartcar.export.loader import latest_exports
     from smartcar.settings import get_settings
 
-    url = get_settings().export_db_url
+    settings = get_settings()
+    url = settings.export_db_url
     try:
-        runs = latest_exports(export_engine(), limit)
+        runs = latest_exports(export_engine(settings), limit)
     except Exception as exc:
         return page(
             "Exports", error(f"export database not reachable or not migrated yet: {exc}"), active=PREFIX + "/exports"

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 
+from smartcar.settings import Settings, get_settings
 from smartcar_ui.charts import line_chart
 from smartcar_ui.formats import PREFIX, minute_labels, run_href, today
 from smartcar_ui.login import require_login
@@ -19,11 +20,11 @@ router = APIRouter()
 DATES_PER_PAGE = 14
 
 
-def _services() -> str:
+def _services(settings: Settings) -> str:
     from smartcar.runtime.supervisor import status
 
     try:
-        rows = status()
+        rows = status(settings)
     except Exception as exc:  # the overview must render even when the runtime cannot be asked
         return error(f"service status unavailable: {exc}")
     body = table(
@@ -53,16 +54,16 @@ def _services() -> str:
     return headline + body
 
 
-def _stream() -> str:
+def _stream(settings: Settings) -> str:
     from streaming import alerts_store
     from streaming.health import read_health, read_history
 
     try:
-        h = read_health()
-        history = read_history(minutes=60)
-        day = alerts_store.latest_alert_day()
-        latest_cars = {m.partition("-")[0] for m in alerts_store.speeding_cars(day)} if day else set()
-        today_windows = len(alerts_store.speeding_cars(today()))
+        h = read_health(settings)
+        history = read_history(settings, minutes=60)
+        day = alerts_store.latest_alert_day(settings)
+        latest_cars = {m.partition("-")[0] for m in alerts_store.speeding_cars(day, settings)} if day else set()
+        today_windows = len(alerts_store.speeding_cars(today(), settings))
     except Exception as exc:
         return error(f"Redis is not reachable: {exc}")
     head = cards(
@@ -99,7 +100,7 @@ def _cell_html(cell: Cell | None) -> Raw:
     return Raw(f'<td class="{escape(cell.state)}" title="{escape(title, quote=True)}">{inner}</td>')
 
 
-def _matrix(user: Any, page_no: int) -> str:
+def _matrix(user: Any, page_no: int, settings: Settings) -> str:
     from smartcar.quality.store import index
     from smartcar_ui.airflow_reads import readable_dag_ids, recent_runs
 
@@ -110,7 +111,7 @@ def _matrix(user: Any, page_no: int) -> str:
         }
     except Exception as exc:
         return error(f"Airflow's metadata database could not be read: {exc}")
-    quality = {d: [r.status for r in per.values()] for d, per in index().items()}
+    quality = {d: [r.status for r in per.values()] for d, per in index(settings).items()}
     dates, cells = build(runs, quality)
     pages = max(1, math.ceil(len(dates) / DATES_PER_PAGE))
     page_no = min(max(page_no, 1), pages)
@@ -143,12 +144,13 @@ def _matrix(user: Any, page_no: int) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(user: Annotated[Any, Depends(require_login)], page_no: int = Query(1, alias="page")) -> str:
+    settings = get_settings()
     body = (
         "<h2>Pipeline: business dates by stage</h2>"
-        + _matrix(user, page_no)
+        + _matrix(user, page_no, settings)
         + "<h2>Stream</h2>"
-        + _stream()
+        + _stream(settings)
         + "<h2>Services</h2>"
-        + _services()
+        + _services(settings)
     )
     return page("Smart-car platform overview", body, active=PREFIX + "/")

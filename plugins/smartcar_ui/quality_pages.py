@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
+from smartcar.settings import get_settings
 from smartcar_ui.charts import status_grid
 from smartcar_ui.formats import PREFIX, run_href
 from smartcar_ui.login import require_login
@@ -56,7 +57,7 @@ def _failures(failing: list[tuple[str, str, Any]]) -> str:
 def quality_index(date: str | None = None, page_no: int = Query(1, alias="page")) -> str:
     from smartcar.quality.store import index
 
-    reports = index()
+    reports = index(get_settings())
     tables = sorted({t for per_date in reports.values() for t in per_date})
     grid_dates = sorted(reports)[-GRID_DATES:]  # oldest on the left
     grid = status_grid(
@@ -99,7 +100,7 @@ def quality_index(date: str | None = None, page_no: int = Query(1, alias="page")
 def quality_history(table_name: str, date: str) -> str:
     from smartcar.quality.store import history
 
-    runs = list(reversed(history(table_name, date)))
+    runs = list(reversed(history(table_name, date, get_settings())))
     rows = [
         [
             r.run_time,
@@ -164,11 +165,11 @@ def quality_of_run(dag_id: str, run_id: str, user: Annotated[Any, Depends(requir
             f" run). Every validation is listed in {link(ACTIVE, 'Data quality')}.</p>"
         )
         return page("Data quality of this run", body, nav=False)
-    parts = [head]
+    parts, settings = [head], get_settings()
     for task_id, values in refs:
         parts.append(f"<h2>Task <code>{escape(task_id)}</code></h2>")
         for ref in values:
-            report = load(ref["table"], ref["date"], ref["run_time"])
+            report = load(ref["table"], ref["date"], ref["run_time"], settings)
             if report is None:
                 parts.append(f"<p class='muted'>{escape(ref['table'])} {escape(ref['date'])}: {ref.get('status')}, "
                              "its report is no longer kept.</p>")  # fmt: skip
@@ -181,7 +182,7 @@ def quality_of_run(dag_id: str, run_id: str, user: Annotated[Any, Depends(requir
 def quality_report(table_name: str, date: str) -> RedirectResponse:
     from smartcar.quality.store import latest
 
-    report = latest(table_name, date)
+    report = latest(table_name, date, get_settings())
     if report is None or not report.docs_page:
         raise HTTPException(status_code=404, detail=f"no quality report for {table_name} {date}")
     return RedirectResponse(f"{PREFIX}/quality/docs/{report.docs_page}", status_code=302)
@@ -191,7 +192,7 @@ def quality_report(table_name: str, date: str) -> RedirectResponse:
 def data_docs(path: str) -> FileResponse:
     from smartcar.quality.runner import docs_site_dir
 
-    root = docs_site_dir().resolve()
+    root = docs_site_dir(get_settings()).resolve()
     target = (root / (path or "index.html")).resolve()
     if not target.is_relative_to(root) or not target.is_file():
         raise HTTPException(status_code=404, detail="not found")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from smartcar.core.business_dates import BusinessDate
+from smartcar.settings import Settings, get_settings
 from smartcar_ui.charts import bar_chart, ranked_bars
 from smartcar_ui.formats import PREFIX, from_epoch, today
 from smartcar_ui.render import Raw, cards, error, link, page, pager, table
@@ -33,7 +34,7 @@ def _alert_rows(alerts: list[dict[str, Any]]) -> list[list[object]]:
     return rows
 
 
-def _charts(members: list[str], per_car: Counter[str]) -> str:
+def _charts(members: list[str], per_car: Counter[str], settings: Settings) -> str:
     from streaming import speeding_stats
 
     hourly = bar_chart(
@@ -54,7 +55,7 @@ def _charts(members: list[str], per_car: Counter[str]) -> str:
         unit=" windows",
     )
     try:
-        areas = speeding_stats.cars_per_area(members)
+        areas = speeding_stats.cars_per_area(members, settings)
         by_area = bar_chart("Speeding cars per area", list(areas), list(areas.values()),
                             x_label="area code", y_label="cars", unit=" cars")  # fmt: skip
     except Exception as exc:  # HBase down: the other charts still show
@@ -68,13 +69,14 @@ def speeding(
 ) -> str:
     from streaming import alerts_store
 
+    settings = get_settings()
     try:  # the query string, parsed once: a bad date is said, never echoed into the page as markup
         chosen = BusinessDate(date) if date else None
         problem = ""
     except ValueError as exc:
         chosen, problem = None, error(str(exc))
     try:  # opens on the newest alert's day: simulated and replayed days are rarely today
-        day = chosen or BusinessDate(alerts_store.latest_alert_day() or today())
+        day = chosen or BusinessDate(alerts_store.latest_alert_day(settings) or today())
     except Exception:  # Redis down: the page says so below
         day = BusinessDate(today())
     form = (
@@ -82,7 +84,7 @@ def speeding(
         '<button type="submit">Show</button></form>'
     ) + problem
     try:
-        members = alerts_store.speeding_cars(day)
+        members = alerts_store.speeding_cars(day, settings)
         stamps: dict[str, list[str]] = {}
         for m in members:
             number, _, stamp = m.partition("-")
@@ -98,9 +100,9 @@ def speeding(
         )
         if car:
             body += f"<h2>Alerts of car {escape(car)}</h2>"
-            body += table(list(ALERT_COLUMNS), _alert_rows(alerts_store.alerts_for_car(car, limit=limit)))
+            body += table(list(ALERT_COLUMNS), _alert_rows(alerts_store.alerts_for_car(car, settings, limit=limit)))
         if members:
-            body += _charts(members, per_car)
+            body += _charts(members, per_car, settings)
         pages = max(1, math.ceil(len(stamps) / CARS_PER_PAGE))
         page_no = min(max(page_no, 1), pages)
         ranked = sorted(stamps.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -112,7 +114,7 @@ def speeding(
             css="cars",
         )
         body += pager(PREFIX + "/speeding", {"date": day, "car": car}, page_no, pages)
-        latest = _alert_rows(alerts_store.latest_alerts(limit))
+        latest = _alert_rows(alerts_store.latest_alerts(limit, settings))
         body += (
             f"<details><summary>Latest alerts of every rule and day (newest first, {len(latest)})</summary>"
             + table(list(ALERT_COLUMNS), latest)

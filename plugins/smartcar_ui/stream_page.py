@@ -7,6 +7,7 @@ import time
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from smartcar.settings import Settings, get_settings
 from smartcar_ui.charts import line_chart
 from smartcar_ui.formats import PREFIX, from_epoch, minute_labels
 from smartcar_ui.render import cards, error, page, table
@@ -14,10 +15,10 @@ from smartcar_ui.render import cards, error, page, table
 router = APIRouter()
 
 
-def _charts() -> str:
+def _charts(settings: Settings) -> str:
     from streaming.health import read_history
 
-    history = read_history(minutes=60)
+    history = read_history(settings, minutes=60)
     labels = minute_labels([m for m, _, _ in history])
     lag = line_chart("Consumer lag, last hour", labels, {"lag": [x for _, x, _ in history]},
                      x_label="minute (UTC)", y_label="events behind", unit=" events")  # fmt: skip
@@ -49,8 +50,9 @@ def _instances(details: list[dict]) -> str:
 def stream() -> str:
     from streaming.health import read_health
 
+    settings = get_settings()
     try:
-        h = read_health()
+        h = read_health(settings)
     except Exception as exc:
         return page("Stream processor health", error(f"Redis is not reachable: {exc}"), active=PREFIX + "/stream")
     beat = h.get("last_heartbeat")
@@ -67,5 +69,5 @@ def stream() -> str:
             ("last heartbeat", age, ""),
         ]
     )
-    body = head + _charts() + _not_windowed(h) + _instances(h.get("details") or [])
+    body = head + _charts(settings) + _not_windowed(h) + _instances(h.get("details") or [])
     return page("Stream processor health", body, active=PREFIX + "/stream")

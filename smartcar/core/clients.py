@@ -1,14 +1,16 @@
 """Client factories for every service, built from :mod:`smartcar.settings`.
 
-Callers never pass hosts or ports: they ask for a client and get one pointed at whatever the
-settings name, embedded or production.
+Callers never pass hosts or ports: they hand over the settings their entry point resolved and get
+a client pointed at whatever those name, embedded or production. The factories never resolve
+settings themselves, so a test or a tool that isolates its settings (another home, topic prefix or
+table prefix) cannot be silently mixed with the process-wide ones.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 
 if TYPE_CHECKING:
     import confluent_kafka
@@ -17,24 +19,24 @@ if TYPE_CHECKING:
     import sqlalchemy
 
 
-def _hbase_options(s: Settings) -> dict[str, object]:
+def _hbase_options(settings: Settings) -> dict[str, object]:
     """happybase options from the settings (transport and protocol must match the server's)."""
     options: dict[str, object] = {
-        "host": s.hbase_host,
-        "port": s.hbase_port,
-        "transport": s.hbase_transport,
-        "protocol": s.hbase_protocol,
+        "host": settings.hbase_host,
+        "port": settings.hbase_port,
+        "transport": settings.hbase_transport,
+        "protocol": settings.hbase_protocol,
     }
-    if s.hbase_table_prefix:
-        options["table_prefix"] = s.hbase_table_prefix
+    if settings.hbase_table_prefix:
+        options["table_prefix"] = settings.hbase_table_prefix
     return options
 
 
-def hbase_connection(settings: Settings | None = None, **kwargs: object) -> happybase.Connection:
+def hbase_connection(settings: Settings, **kwargs: object) -> happybase.Connection:
     """A happybase connection using the configured transport and protocol."""
     import happybase
 
-    options = {**_hbase_options(settings or get_settings()), "timeout": 60_000, **kwargs}
+    options = {**_hbase_options(settings), "timeout": 60_000, **kwargs}
     return happybase.Connection(**options)
 
 
@@ -50,52 +52,47 @@ BULK_PRODUCER: dict[str, object] = {
 """Producer tuning for bulk loads (simulator, workloads): batch hard for tens of thousands of msgs/s."""
 
 
-def kafka_producer(settings: Settings | None = None, **overrides: object) -> confluent_kafka.Producer:
+def kafka_producer(settings: Settings, **overrides: object) -> confluent_kafka.Producer:
     """A producer on the settings' client config: every record acknowledged by all in-sync replicas.
 
     ``overrides`` are librdkafka properties (``BULK_PRODUCER`` for bulk loads, ``on_delivery``, ...).
     """
     from confluent_kafka import Producer
 
-    s = settings or get_settings()
-    return Producer(s.kafka_client_config(**{"acks": "all", "linger.ms": 5, **overrides}))
+    return Producer(settings.kafka_client_config(**{"acks": "all", "linger.ms": 5, **overrides}))
 
 
-def kafka_consumer(group: str, settings: Settings | None = None, **overrides: object) -> confluent_kafka.Consumer:
+def kafka_consumer(group: str, settings: Settings, **overrides: object) -> confluent_kafka.Consumer:
     """A consumer of ``group`` on the settings' client config, with the settings' session timeout."""
     from confluent_kafka import Consumer
 
-    s = settings or get_settings()
-    config = {"group.id": group, "session.timeout.ms": s.kafka_session_timeout_ms, **overrides}
-    return Consumer(s.kafka_client_config(**config))
+    config = {"group.id": group, "session.timeout.ms": settings.kafka_session_timeout_ms, **overrides}
+    return Consumer(settings.kafka_client_config(**config))
 
 
-def redis_client(settings: Settings | None = None) -> redis.Redis:
+def redis_client(settings: Settings) -> redis.Redis:
     """A Redis client that returns ``str`` values."""
     import redis
 
-    s = settings or get_settings()
-    return redis.Redis.from_url(s.redis_url, decode_responses=True)
+    return redis.Redis.from_url(settings.redis_url, decode_responses=True)
 
 
-def export_engine(settings: Settings | None = None) -> sqlalchemy.Engine:
+def export_engine(settings: Settings) -> sqlalchemy.Engine:
     """SQLAlchemy engine of the export target database (the original's Sqoop target)."""
     import sqlalchemy
 
-    s = settings or get_settings()
-    return sqlalchemy.create_engine(s.export_db_url, pool_pre_ping=True)
+    return sqlalchemy.create_engine(settings.export_db_url, pool_pre_ping=True)
 
 
-def hive_dbapi_connection(settings: Settings | None = None):
+def hive_dbapi_connection(settings: Settings):
     """A DB-API connection to HiveServer2 (or Impala) through impyla."""
     from impala.dbapi import connect
 
-    s = settings or get_settings()
     return connect(
-        host=s.hive_host,
-        port=s.hive_port,
-        user=s.hive_user,
-        password=s.hive_password or None,
-        auth_mechanism=s.hive_auth_mechanism,
-        database=s.hive_database,
+        host=settings.hive_host,
+        port=settings.hive_port,
+        user=settings.hive_user,
+        password=settings.hive_password or None,
+        auth_mechanism=settings.hive_auth_mechanism,
+        database=settings.hive_database,
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from smartcar.export.schema import MONTHLY, TARGETS
+from smartcar.settings import get_settings
 
 app = typer.Typer(help="Sqoop-style export of the marts to the SQL database of SMARTCAR_EXPORT_DB_URL.")
 
@@ -18,7 +19,7 @@ def migrate(revision: str = "head") -> None:
     from smartcar.core.clients import export_engine
     from smartcar.export.migrate import upgrade
 
-    typer.echo(f"export schema at revision {upgrade(export_engine(), revision)}")
+    typer.echo(f"export schema at revision {upgrade(export_engine(get_settings()), revision)}")
 
 
 @app.command()
@@ -45,7 +46,7 @@ def status(limit: int = 20) -> None:
     from smartcar.core.clients import export_engine
     from smartcar.export.loader import latest_exports
 
-    for row in latest_exports(export_engine(), limit):
+    for row in latest_exports(export_engine(get_settings()), limit):
         typer.echo(
             f"{row['biz_date']} {row['table_name']:<32} source={row['source_rows']:<6} "
             f"target={row['target_rows']:<6} {row['status']} {row['started_at']:%Y-%m-%d %H:%M:%S}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from smartcar.records.errors import RecordsError
+from smartcar.settings import get_settings
 
 if TYPE_CHECKING:
     from smartcar.records.corrections import AuditEntry
@@ -73,11 +74,13 @@ def search(
         bool, typer.Option("--explain", help="Print the read plan and server filter to stderr.")
     ] = False,
 ) -> None:
+    from smartcar.core.clients import hbase_connection
+    from smartcar.core.driving_record import TABLE
     from smartcar.records.output import FORMATS, write_records
     from smartcar.records.search import RecordQuery, plan
     from smartcar.records.search import search as run_search
 
-    with _errors():
+    with _errors(), closing(hbase_connection(get_settings())) as conn:
         if fmt not in FORMATS:
             raise RecordsError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         cars = [c for item in car or [] for c in item.split(",")]
@@ -85,7 +88,7 @@ def search(
         chosen = plan(query)
         if explain:
             typer.echo(chosen.describe(), err=True)
-        records = run_search(query, chosen=chosen)
+        records = run_search(query, conn.table(TABLE), chosen=chosen)
         if count_only:
             typer.echo(str(sum(1 for _ in records)))
         else:
@@ -100,10 +103,11 @@ def correct(
     reason: Annotated[str, typer.Option(help="Why, stored in the audit table.")] = "",
 ) -> None:
     """Write corrected cells with a Put; earlier values stay readable and the change is audited."""
+    from smartcar.core.clients import hbase_connection
     from smartcar.records.corrections import correct as run_correct
 
-    with _errors():
-        done = run_correct(row_key, changes, user=user, reason=reason)
+    with _errors(), closing(hbase_connection(get_settings())) as conn:
+        done = run_correct(row_key, changes, user=user, reason=reason, connection=conn)
     for col, (old, new) in done.changes.items():
         typer.echo(f"{done.key}  {col}: {old if old is not None else '(none)'} -> {new}")
     typer.echo(f"audited as {done.audit_key} by {done.user} at {done.at}")
@@ -118,7 +122,7 @@ def history(
     from smartcar.core.clients import hbase_connection
     from smartcar.records.corrections import history as run_history
 
-    with _errors(), closing(hbase_connection()) as conn:
+    with _errors(), closing(hbase_connection(get_settings())) as conn:
         found = run_history(row_key, conn)
     if as_json:
         doc = {
@@ -151,7 +155,7 @@ def audit(
     from smartcar.records.corrections import iter_audit
     from smartcar.records.keys import parse_row_key
 
-    with _errors(), closing(hbase_connection()) as conn:
+    with _errors(), closing(hbase_connection(get_settings())) as conn:
         if row_key:
             parse_row_key(row_key)
         for n, entry in enumerate(iter_audit(conn, row_key=row_key, user=user), 1):

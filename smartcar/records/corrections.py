@@ -25,7 +25,6 @@ import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -131,16 +130,11 @@ def correct(
     *,
     user: str | None = None,
     reason: str = "",
-    connection: happybase.Connection | None = None,
+    connection: happybase.Connection,
 ) -> Correction:
     """Put corrected values on record ``key`` and audit it; raises before writing on any bad input."""
     parse_row_key(key)
     wanted = parse_assignments(changes)
-    if connection is None:
-        from smartcar.core.clients import hbase_connection
-
-        with closing(hbase_connection()) as conn:
-            return correct(key, wanted, user=user, reason=reason, connection=conn)
     table = connection.table(TABLE)
     current = table.row(key.encode(), include_timestamp=True)
     if not current:
@@ -177,14 +171,9 @@ def correct(
     return Correction(key, {c: (before[c], diff[c]) for c in diff}, who, at, cell_ts, audit_key, reason)
 
 
-def history(key: str, connection: happybase.Connection | None = None) -> RecordHistory:
+def history(key: str, connection: happybase.Connection) -> RecordHistory:
     """All kept versions of every cell of ``key`` plus its audit entries; raises if the row is absent."""
     parse_row_key(key)
-    if connection is None:
-        from smartcar.core.clients import hbase_connection
-
-        with closing(hbase_connection()) as conn:
-            return history(key, conn)
     table = connection.table(TABLE)
     if not table.row(key.encode()):
         raise RowKeyError(f"no record with row key {key!r} in {TABLE}")

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from smartcar.core.driving_record import FAMILY, QUALIFIERS, TABLE, row_key
+from smartcar.core.driving_record import FAMILY, QUALIFIERS, row_key
 from smartcar.records.conditions import Condition, parse_condition
 from smartcar.records.errors import RecordsError
 from smartcar.records.filters import Unsatisfiable, conditions_filter
@@ -182,14 +182,11 @@ def _cars_regex(cars: Sequence[str]) -> str:
 
 def search(
     query: RecordQuery,
-    table: happybase.Table | None = None,
+    table: happybase.Table,
     *,
     chosen: Plan | None = None,
 ) -> Iterator[Record]:
-    """Matching records, streamed; ``table`` defaults to DriverCarInfo on the configured HBase."""
-    if table is None:
-        yield from _search_default_table(query, chosen)
-        return
+    """Matching records of ``table`` (DriverCarInfo on the caller's connection), streamed."""
     chosen = chosen or plan(query)
     remaining = query.limit
     for key, values in _candidates(query, chosen, table):
@@ -202,19 +199,9 @@ def search(
                 return
 
 
-def count(query: RecordQuery, table: happybase.Table | None = None) -> int:
+def count(query: RecordQuery, table: happybase.Table) -> int:
     """How many records match (streams; holds no rows in memory)."""
     return sum(1 for _ in search(query, table))
-
-
-def _search_default_table(query: RecordQuery, chosen: Plan | None) -> Iterator[Record]:
-    from smartcar.core.clients import hbase_connection
-
-    connection = hbase_connection()
-    try:
-        yield from search(query, connection.table(TABLE), chosen=chosen)
-    finally:
-        connection.close()
 
 
 def _candidates(query: RecordQuery, chosen: Plan, table: happybase.Table) -> Iterator[tuple[str, dict[str, str]]]:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from simulator.sample_day import write_sample_day
 from smartcar.quality import store
 from smartcar.quality.runner import docs_site_dir
+from smartcar.settings import get_settings
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[3]
@@ -45,7 +46,7 @@ def runs(private_warehouse, airflow_home, postgres_service):
     for day in (CLEAN, BAD):
         logical = dt.datetime.strptime(day, "%Y%m%d").replace(tzinfo=dt.UTC)
         out[day] = dag.test(logical_date=logical, run_conf={"working_day": day})
-    return out, export_engine()
+    return out, export_engine(get_settings())
 
 
 def test_clean_batch_passes_and_exports(runs) -> None:

@@ -83,7 +83,7 @@ def _snapshot() -> dict[str, list[tuple]]:
 
 
 def _put_drive_events() -> None:
-    connection = hbase_connection()
+    connection = hbase_connection(get_settings())
     try:
         table = driving_record.ensure_table(connection)
         with table.batch(batch_size=2000) as batch:
@@ -321,7 +321,7 @@ def test_a_status_file_failing_its_checks_blocks_subjects_1_3_4_and_the_export(s
 
     export = _states_of(load_dag("smartcar_export"), BAD_DAY, {"working_day": BAD_DAY})
     assert export.get("validate_marts") == "failed" and export.get("export_marts") == "upstream_failed", export
-    with export_engine().connect() as conn:
+    with export_engine(get_settings()).connect() as conn:
         if inspect(conn).has_table("smartcar_emergency_check_info"):
             rows = conn.execute(
                 text("SELECT count(*) FROM smartcar_emergency_check_info WHERE biz_date = :d"), {"d": BAD_DAY}
