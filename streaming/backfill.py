@@ -154,9 +154,9 @@ def day_start(day: BusinessDate) -> int:
     return day.midnight_epoch()
 
 
-def day_events(day: BusinessDate, settings: Settings | None = None) -> tuple[list[DrivingEvent], dict[str, int]]:
+def day_events(day: BusinessDate, settings: Settings) -> tuple[list[DrivingEvent], dict[str, int]]:
     """The events of UTC day ``day`` stored in ``DriverCarInfo``, by event time, and unreadable rows by reason."""
-    s = settings or get_settings()
+    s = settings
     start = day_start(day)
     previous = day.minus_days(1)
     events: list[DrivingEvent] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote, urlsplit
 
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 from smartcar.warehouse.connection import HIVE_CONN_ID as HIVESERVER2_CONN_ID
 from smartcar.warehouse.connection import IMPALA_CONN_ID
 
@@ -30,9 +30,9 @@ def pyhive_auth(mechanism: str) -> str:
     return _PYHIVE_AUTH.get(mechanism.upper(), mechanism.upper())
 
 
-def connections(settings: Settings | None = None) -> dict[str, dict[str, object]]:
+def connections(settings: Settings) -> dict[str, dict[str, object]]:
     """Connection id -> Airflow connection fields."""
-    s = settings or get_settings()
+    s = settings
     redis_url = urlsplit(s.redis_url)
     export = urlsplit(s.export_db_url)
     hive_auth = pyhive_auth(s.hive_auth_mechanism)
@@ -89,7 +89,7 @@ def connections(settings: Settings | None = None) -> dict[str, dict[str, object]
     }
 
 
-def connection_env(settings: Settings | None = None) -> dict[str, str]:
+def connection_env(settings: Settings) -> dict[str, str]:
     """``AIRFLOW_CONN_*`` variables for :func:`connections`."""
     env = {}
     for conn_id, fields in connections(settings).items():

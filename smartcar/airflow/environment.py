@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 
 from smartcar.airflow.connections import connection_env
-from smartcar.settings import REPO_ROOT, Settings, get_settings
+from smartcar.settings import REPO_ROOT, Settings
 
 
 def airflow_home(settings: Settings) -> Path:
@@ -47,8 +47,8 @@ def _fernet_key() -> str:
     return Fernet.generate_key().decode()
 
 
-def airflow_env(settings: Settings | None = None, executor: str = "LocalExecutor") -> dict[str, str]:
-    s = settings or get_settings()
+def airflow_env(settings: Settings, executor: str = "LocalExecutor") -> dict[str, str]:
+    s = settings
     home = airflow_home(s)
     home.mkdir(parents=True, exist_ok=True)
     secrets_dir = home / "secrets"

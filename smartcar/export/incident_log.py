@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from smartcar.core.clients import export_engine
 from smartcar.export.migrate import upgrade
 from smartcar.export.schema import alert_incidents
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 
 Key = tuple[str, str, str]
 """(rule, car_number, biz_date)"""
@@ -69,9 +69,9 @@ def _known(conn: sa.Connection, keys: Iterable[Key]) -> set[Key]:
     return known
 
 
-def record(alerts: Iterable[Mapping[str, str]], settings: Settings | None = None) -> Recorded:
+def record(alerts: Iterable[Mapping[str, str]], settings: Settings) -> Recorded:
     """Insert an incident per (rule, car, day) not yet in the log, from its earliest alert given here."""
-    engine = export_engine(settings or get_settings())
+    engine = export_engine(settings)
     upgrade(engine)
     now = dt.datetime.now(dt.UTC)
     given = sorted(alerts, key=lambda a: a["window_start"])
@@ -89,9 +89,9 @@ def record(alerts: Iterable[Mapping[str, str]], settings: Settings | None = None
     return Recorded(new=new, repeated=len(given) - len(fresh), cars=sorted({str(r["car_number"]) for r in fresh}))
 
 
-def cars(biz_date: str, rule: str, settings: Settings | None = None) -> set[str]:
+def cars(biz_date: str, rule: str, settings: Settings) -> set[str]:
     """Cars with an incident of ``rule`` on one business day."""
-    engine = export_engine(settings or get_settings())
+    engine = export_engine(settings)
     t = alert_incidents.c
     with engine.connect() as conn:
         if not sa.inspect(conn).has_table(alert_incidents.name):

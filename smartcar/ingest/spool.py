@@ -166,12 +166,12 @@ def ingest_file(
     source: Path,
     wrk_date: BusinessDate,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     ledger: Ledger | None = None,
     disposal: Disposal = "delete",
 ) -> LoadRecord | None:
     """Load one file; returns its record, or None if this content was loaded before (a duplicate)."""
-    s = settings or get_settings()
+    s = settings
     kind_date = classify(source.name)
     if kind_date is None:
         raise ValueError(f"{source.name}: not a status, master or buy-list file name")

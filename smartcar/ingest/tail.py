@@ -52,8 +52,8 @@ class DeliveryError(RuntimeError):
     """Kafka did not confirm every message of a batch; the offset was not advanced."""
 
 
-def state_path(settings: Settings | None = None) -> Path:
-    return (settings or get_settings()).home / "ingest" / "tail-state.json"
+def state_path(settings: Settings) -> Path:
+    return settings.home / "ingest" / "tail-state.json"
 
 
 def load_state(path: Path) -> TailState | None:

@@ -47,16 +47,15 @@ class TableSpec:
     The reader drops any field past the columns; naming these keeps such files on its fast parser."""
     numeric: dict[str, str] = field(default_factory=dict)
 
-    def root(self, settings: Settings | None = None) -> Path:
+    def root(self, settings: Settings) -> Path:
         """The table's folder: its data files, or its partition folders."""
-        s = settings or get_settings()
         kind, _, rel = self.location.partition(":")
-        base = s.landing_path if kind == "landing" else s.warehouse_path
+        base = settings.landing_path if kind == "landing" else settings.warehouse_path
         return base / rel
 
     def partition_path(self, value: str | None, settings: Settings | None = None) -> Path:
         """The folder of partition ``value``; the table's root when it is unpartitioned or ``value`` is None."""
-        root = self.root(settings)
+        root = self.root(settings or get_settings())
         if self.partition_key is None or value is None:
             return root
         return root / partition_folder(self.partition_key, value)

@@ -35,7 +35,7 @@ def detect_format(files: list[Path]) -> str:
     return "text"
 
 
-def partition_values(spec: TableSpec, settings: Settings | None = None) -> list[str]:
+def partition_values(spec: TableSpec, settings: Settings) -> list[str]:
     """The values of ``spec``'s partition key that have a folder (``<key>=<value>``), sorted."""
     root = spec.root(settings)
     if spec.partition_key is None:

@@ -151,7 +151,7 @@ def pandas_partition(
 
 def pandas_table(
     spec: TableSpec,
-    settings: Settings | None = None,
+    settings: Settings,
     min_partition: str | None = None,
     columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -167,7 +167,7 @@ def pandas_table(
     return pd.concat(frames, ignore_index=True)
 
 
-def partition_rows(spec: TableSpec, value: str | None, settings: Settings | None = None) -> list[dict[str, object]]:
+def partition_rows(spec: TableSpec, value: str | None, settings: Settings) -> list[dict[str, object]]:
     """The rows of one partition as dicts, values as the files hold them (text: strings or None).
 
     Numbers are not parsed: the export types them for its target and fails on one that is not a
@@ -199,7 +199,7 @@ def _spark_empty(spec: TableSpec) -> DataFrame:
     return spark_session().createDataFrame([], StructType([StructField(n, StringType()) for n in spec.columns]))
 
 
-def spark_partition(spec: TableSpec, value: str | None, settings: Settings | None = None) -> DataFrame:
+def spark_partition(spec: TableSpec, value: str | None, settings: Settings) -> DataFrame:
     """One partition as a Spark DataFrame, numbers cast with ``try_cast`` (the ML jobs' input).
 
     Columnar files are read by Spark itself (the status mart over many days is the big input).
@@ -232,7 +232,7 @@ def spark_partition(spec: TableSpec, value: str | None, settings: Settings | Non
     return frame
 
 
-def spark_table(spec: TableSpec, settings: Settings | None = None, min_partition: str | None = None) -> DataFrame:
+def spark_table(spec: TableSpec, settings: Settings, min_partition: str | None = None) -> DataFrame:
     """All partitions of a table whose key is ``>= min_partition``, as one Spark DataFrame."""
     from functools import reduce
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from smartcar.lake.catalog import table_spec
 from smartcar.lake.reader import spark_partition, spark_table
 from smartcar.lake.spark_session import spark_session
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 from smartcar.warehouse import hql
 
 if TYPE_CHECKING:
@@ -19,23 +19,23 @@ def _query(name: str, params: dict[str, str], settings: Settings) -> DataFrame:
     return spark_session().sql(statement)
 
 
-def classification_frame(from_date: str, to_date: str, settings: Settings | None = None) -> DataFrame:
+def classification_frame(from_date: str, to_date: str, settings: Settings) -> DataFrame:
     """Rows of the status mart for ``from_date..to_date`` with the original's ``status`` label."""
-    s = settings or get_settings()
+    s = settings
     spark_table(table_spec("managed_smartcar_status_info"), s, min_partition=from_date).createOrReplaceTempView(
         "managed_smartcar_status_info"
     )
     return _query("ml/classification_dataset", {"from_date": from_date, "to_date": to_date}, s)
 
 
-def clustering_frame(settings: Settings | None = None) -> DataFrame:
+def clustering_frame(settings: Settings) -> DataFrame:
     """Every car of ``smartcar_master`` (all ages, as the original) with its derived classes."""
-    s = settings or get_settings()
+    s = settings
     spark_table(table_spec("smartcar_master"), s).createOrReplaceTempView("smartcar_master")
     return _query("ml/clustering_input", {}, s)
 
 
-def buylist_frame(biz_month: str, settings: Settings | None = None) -> DataFrame:
+def buylist_frame(biz_month: str, settings: Settings) -> DataFrame:
     """The buy-list mart of one month (Subject 5): ``car_number, item, score`` per purchase."""
-    frame = spark_partition(table_spec("managed_smartcar_item_buylist_info"), biz_month, settings or get_settings())
+    frame = spark_partition(table_spec("managed_smartcar_item_buylist_info"), biz_month, settings)
     return frame.select("car_number", "item", "score")

@@ -18,7 +18,7 @@ from smartcar.lake.catalog import table_spec
 from smartcar.settings import Settings
 
 
-def overwrite_partition(table: str, value: str, rows: pa.Table, settings: Settings | None = None) -> Path:
+def overwrite_partition(table: str, value: str, rows: pa.Table, settings: Settings) -> Path:
     """Write ``rows`` as the ``<key>=<value>`` partition of ``table``; returns the partition folder."""
     final = table_spec(table).partition_path(value, settings)
     final.parent.mkdir(parents=True, exist_ok=True)

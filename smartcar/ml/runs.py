@@ -10,14 +10,14 @@ import json
 import shutil
 from pathlib import Path
 
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 
 
-def run_dir(kind: str, run_date: str, settings: Settings | None = None) -> Path:
-    return (settings or get_settings()).home / "ml" / kind / run_date
+def run_dir(kind: str, run_date: str, settings: Settings) -> Path:
+    return settings.home / "ml" / kind / run_date
 
 
-def staging_dir(kind: str, run_date: str, settings: Settings | None = None) -> Path:
+def staging_dir(kind: str, run_date: str, settings: Settings) -> Path:
     final = run_dir(kind, run_date, settings)
     staging = final.with_name(f".{final.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
@@ -25,7 +25,7 @@ def staging_dir(kind: str, run_date: str, settings: Settings | None = None) -> P
     return staging
 
 
-def publish(staging: Path, kind: str, run_date: str, metrics: dict, settings: Settings | None = None) -> Path:
+def publish(staging: Path, kind: str, run_date: str, metrics: dict, settings: Settings) -> Path:
     (staging / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False))
     final = run_dir(kind, run_date, settings)
     old = final.with_name(f".{final.name}.old")
@@ -37,7 +37,7 @@ def publish(staging: Path, kind: str, run_date: str, metrics: dict, settings: Se
     return final
 
 
-def read_metrics(kind: str, run_date: str, settings: Settings | None = None) -> dict | None:
+def read_metrics(kind: str, run_date: str, settings: Settings) -> dict | None:
     try:
         return json.loads((run_dir(kind, run_date, settings) / "metrics.json").read_text())
     except (OSError, ValueError):

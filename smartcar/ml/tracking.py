@@ -38,11 +38,11 @@ class TrackedRun:
         }
 
 
-def client(settings: Settings | None = None) -> MlflowClient:
+def client(settings: Settings) -> MlflowClient:
     """A client on the configured store (tracking and registry in the same place)."""
     from mlflow import MlflowClient
 
-    s = settings or get_settings()
+    s = settings
     s.mlflow_path.mkdir(parents=True, exist_ok=True)
     return MlflowClient(tracking_uri=s.mlflow_uri, registry_uri=s.mlflow_uri)
 

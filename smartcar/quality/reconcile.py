@@ -84,7 +84,7 @@ RECONCILERS: dict[str, Callable[[str, Settings | None], tuple[int, str]]] = {
 }
 
 
-def reconciliation_rules(table: str, date: str | None, settings: Settings | None = None) -> list[Expectation]:
+def reconciliation_rules(table: str, date: str | None, settings: Settings) -> list[Expectation]:
     """The row-count expectation of ``table`` derived from its upstream stage (none for landed tables)."""
     reconcile = RECONCILERS.get(table_spec(table).name)
     if reconcile is None:

@@ -33,13 +33,13 @@ class QualityError(RuntimeError):
         self.report = report
 
 
-def gx_root(settings: Settings | None = None) -> Path:
+def gx_root(settings: Settings) -> Path:
     return quality_home(settings) / "gx"
 
 
 def docs_site_dir(settings: Settings | None = None) -> Path:
     """Root of the Data Docs site (GE's default ``local_site`` of the context)."""
-    return gx_root(settings) / "uncommitted" / "data_docs" / "local_site"
+    return gx_root(settings or get_settings()) / "uncommitted" / "data_docs" / "local_site"
 
 
 @contextlib.contextmanager
@@ -193,14 +193,14 @@ def _partition_mtime(table: str, date: str | None, settings: Settings | None) ->
     return max((f.stat().st_mtime for f in files), default=0.0)
 
 
-def ensure_valid(table: str, date: str | None, settings: Settings | None = None) -> QualityReport:
+def ensure_valid(table: str, date: str | None, settings: Settings) -> QualityReport:
     """Gate for consumers (the export): reuse the latest report if it is newer than the data, else validate.
 
     Raises :class:`QualityError` when the partition's latest validation has a critical failure.
     """
     from smartcar.quality.store import latest
 
-    s = settings or get_settings()
+    s = settings
     report = latest(table_spec(table).name, date or "all", s)
     if report is not None:
         checked = dt.datetime.strptime(report.run_time, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=dt.UTC).timestamp()

@@ -88,15 +88,15 @@ class QualityReport:
         return "\n".join(lines)
 
 
-def quality_home(settings: Settings | None = None) -> Path:
-    return (settings or get_settings()).home / "quality"
+def quality_home(settings: Settings) -> Path:
+    return settings.home / "quality"
 
 
 def results_dir(settings: Settings | None = None) -> Path:
-    return quality_home(settings) / "results"
+    return quality_home(settings or get_settings()) / "results"
 
 
-def save_report(report: QualityReport, settings: Settings | None = None) -> Path:
+def save_report(report: QualityReport, settings: Settings) -> Path:
     """Write the report atomically next to the earlier runs of the same table and date."""
     path = results_dir(settings) / report.table / (report.date or NO_PARTITION) / f"{report.run_time}.json"
     atomic_write_text(path, json.dumps(report.to_dict(), indent=2, default=str, ensure_ascii=False))

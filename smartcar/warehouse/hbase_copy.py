@@ -71,7 +71,7 @@ def key_pattern(day: BusinessDate) -> re.Pattern[bytes]:
     return re.compile(driving_record.day_key_regex(day).encode() + rb".")
 
 
-def partition_dir(day: BusinessDate, settings: Settings | None = None) -> Path:
+def partition_dir(day: BusinessDate, settings: Settings) -> Path:
     return DRIVE_TABLE.partition_path(day, settings)
 
 

@@ -159,9 +159,9 @@ def run_file(
     return execute(conn, load(name, params or {}, settings))
 
 
-def ddl_files(settings: Settings | None = None) -> list[str]:
+def ddl_files(settings: Settings) -> list[str]:
     """Every DDL file, in name order (creation order)."""
-    base = (settings or get_settings()).sql_dir / "ddl"
+    base = settings.sql_dir / "ddl"
     return [f"ddl/{p.stem}" for p in sorted(base.glob("*.sql"))]
 
 
