@@ -43,12 +43,13 @@ def smartcar_alert_response() -> None:
     @task(inlets=[STREAM_ALERTS])
     def record_incidents(**context) -> dict:
         from smartcar.airflow.alert_response import first_timestamp, respond
+        from smartcar.settings import get_settings
 
         triggering = context.get("triggering_asset_events")
         first = first_timestamp(triggering)
         # events stored after the run was queued but before it was created belong to no run (see response.py)
         later = context["inlet_events"][STREAM_ALERTS].after(first.isoformat()) if first else []
-        return respond(triggering, later)
+        return respond(triggering, later, settings=get_settings())
 
     record_incidents()
 

@@ -51,22 +51,25 @@ def smartcar_ml() -> None:
     @task(inlets=[STATUS_MART], max_active_tis_per_dag=1)  # one Spark job at a time, runs still independent
     def classify(dates: list[str]) -> dict:
         from smartcar.ml.jobs import run_classification
+        from smartcar.settings import get_settings
 
-        return run_classification(dates[0])
+        return run_classification(dates[0], settings=get_settings())
 
     @task(inlets=[MASTER_LANDED], max_active_tis_per_dag=1)
     def cluster(ds_nodash: str | None = None) -> dict:
         from smartcar.ml.jobs import run_clustering
+        from smartcar.settings import get_settings
 
-        return run_clustering(ds_nodash)
+        return run_clustering(ds_nodash, settings=get_settings())
 
     @task(inlets=[BUYLIST_MART], max_active_tis_per_dag=1, trigger_rule="none_failed")
     def recommend_items(ds_nodash: str | None = None, params: dict | None = None) -> str:
         from smartcar.ml.jobs import NoTrainingData, run_recommendation
+        from smartcar.settings import get_settings
 
         month = (params or {}).get("biz_month") or ds_nodash[:6]
         try:
-            run_recommendation(month)
+            run_recommendation(month, settings=get_settings())
         except NoTrainingData as exc:
             raise AirflowSkipException(str(exc)) from None
         return month

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from smartcar.core.business_dates import date_option
+from smartcar.settings import get_settings
 
 app = typer.Typer(help="Kafka -> HBase + rule detectors -> Redis stream processor.", no_args_is_help=True)
 rules_app = typer.Typer(help="Detector rule files.", no_args_is_help=True)
@@ -41,7 +42,7 @@ def run(
         idle_advance_after_s=idle_advance_after,
         rules_dir=rules_dir,
     )
-    counters = StreamProcessor(config=config).run()
+    counters = StreamProcessor(get_settings(), config).run()
     typer.echo(
         json.dumps(
             {
@@ -66,7 +67,6 @@ def alerts(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Read alerts (never deletes anything, unlike the original reader)."""
-    from smartcar.settings import get_settings
     from streaming import alerts_store
 
     settings = get_settings()
@@ -164,7 +164,6 @@ def _when(epoch: float | None) -> str:
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json")) -> None:
     """Health of the running processor(s): alive, lag, events/s, dead letters, alerts."""
-    from smartcar.settings import get_settings
     from streaming.health import read_health
 
     health = read_health(get_settings())

@@ -71,7 +71,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from smartcar.core.clients import kafka_consumer, redis_client
 from smartcar.core.kafka_topics import ensure_topics, platform_topics
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 from streaming import health as stream_health
 from streaming.detectors import Detectors
 from streaming.driving_days import DayActivity
@@ -123,8 +123,8 @@ class Counters:
 class StreamProcessor:
     """One consumer-group member. ``run()`` blocks; ``stop()`` ends it gracefully from any thread."""
 
-    def __init__(self, settings: Settings | None = None, config: ProcessorConfig | None = None) -> None:
-        self.settings = settings or get_settings()
+    def __init__(self, settings: Settings, config: ProcessorConfig | None = None) -> None:
+        self.settings = settings
         self.config = config or ProcessorConfig()
         self.topic = self.settings.kafka_topic
         self.group = self.settings.kafka_consumer_group

@@ -43,7 +43,8 @@ def triggering_alerts(events: Mapping[Any, Iterable[Any]] | None) -> list[dict[s
 def respond(
     events: Mapping[Any, Iterable[Any]] | None,
     later: Iterable[Any] = (),
-    settings: Settings | None = None,
+    *,
+    settings: Settings,
 ) -> dict[str, Any]:
     """Record the alerts of ``events`` (triggering) and ``later`` (stored since) as incidents; notify once.
 

@@ -13,7 +13,7 @@ import logging
 
 from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource, NewPartitions, NewTopic
 
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +36,10 @@ def retention_ms(settings: Settings, topic: str) -> int:
     return settings.kafka_retention_ms
 
 
-def ensure_topics(
-    topics: dict[str, int] | None = None, settings: Settings | None = None, timeout: float = 15.0
-) -> list[str]:
-    """Create missing topics and correct drifted ones; returns the names created."""
-    s = settings or get_settings()
-    wanted = topics if topics is not None else platform_topics(s)
+def ensure_topics(topics: dict[str, int], settings: Settings, timeout: float = 15.0) -> list[str]:
+    """Create missing ``topics`` (name -> partitions) and correct drifted ones; returns the names created."""
+    s = settings
+    wanted = topics
     admin = AdminClient({"bootstrap.servers": s.kafka_bootstrap})
     existing = admin.list_topics(timeout=timeout).topics
     missing = [

@@ -10,6 +10,7 @@ import typer
 
 from smartcar.core.business_dates import date_option, month_option
 from smartcar.ml.jobs import NoTrainingData, run_classification, run_clustering, run_recommendation
+from smartcar.settings import get_settings
 
 app = typer.Typer(
     help="Spark ML: status classification, customer clustering, item recommendations.", no_args_is_help=True
@@ -36,7 +37,7 @@ def classify(
     seed: int = typer.Option(42),
 ) -> None:
     """Train and evaluate the status classifier; prints the metrics as JSON."""
-    _print_result(lambda: run_classification(date, days, trees, seed))
+    _print_result(lambda: run_classification(date, days, trees, seed, settings=get_settings()))
 
 
 @app.command()
@@ -48,7 +49,7 @@ def cluster(
     seed: int = typer.Option(1),
 ) -> None:
     """Cluster the car master into customer segments; prints the summary as JSON."""
-    _print_result(lambda: run_clustering(date, k, seed))
+    _print_result(lambda: run_clustering(date, k, seed, settings=get_settings()))
 
 
 @app.command()
@@ -60,4 +61,4 @@ def recommend(
     seed: int = typer.Option(7),
 ) -> None:
     """Top 3 items per car into the recommendation table; prints precision@3 beside the popularity baseline."""
-    _print_result(lambda: run_recommendation(month, test_share, seed))
+    _print_result(lambda: run_recommendation(month, test_share, seed, settings=get_settings()))

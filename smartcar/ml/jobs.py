@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from smartcar.core.business_dates import BusinessDate, BusinessMonth
 from smartcar.ml import classification, clustering, datasets, recommendation, runs, tracking
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 
 
 class NoTrainingData(ValueError):
@@ -24,11 +24,12 @@ def run_classification(
     days: int = 7,
     trees: int = 5,
     seed: int = 42,
-    settings: Settings | None = None,
+    *,
+    settings: Settings,
     vector_indexer: bool = True,
 ) -> dict:
     run_date = BusinessDate(run_date)
-    s = settings or get_settings()
+    s = settings
     from_date, to_date = window(run_date, days)
     frame = datasets.classification_frame(from_date, to_date, s)
     labels = {row["status"] for row in frame.select("status").distinct().collect()}
@@ -53,9 +54,9 @@ def run_classification(
     return {**result, "tracking": tracked.as_dict()}
 
 
-def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Settings | None = None) -> dict:
+def run_clustering(run_date: str, k: int = 200, seed: int = 1, *, settings: Settings) -> dict:
     run_date = BusinessDate(run_date)
-    s = settings or get_settings()
+    s = settings
     frame = datasets.clustering_frame(s)
     if frame.limit(1).count() == 0:
         raise NoTrainingData("smartcar_master holds no rows")
@@ -71,14 +72,14 @@ def run_clustering(run_date: str, k: int = 200, seed: int = 1, settings: Setting
 RECOMMEND_TABLE = "managed_smartcar_item_recommend_info"
 
 
-def run_recommendation(month: str, test_share: float = 0.2, seed: int = 7, settings: Settings | None = None) -> dict:
+def run_recommendation(month: str, test_share: float = 0.2, seed: int = 7, *, settings: Settings) -> dict:
     """Top 3 items per car for ``month`` into the recommendation table, plus the held-out precision@3."""
     month = BusinessMonth(month)
     import pyarrow as pa
 
     from smartcar.ml.partition_writer import overwrite_partition
 
-    s = settings or get_settings()
+    s = settings
     prefs = recommendation.preferences(datasets.buylist_frame(month, s)).cache()
     if prefs.limit(1).count() == 0:
         raise NoTrainingData(f"managed_smartcar_item_buylist_info has no rows for biz_month {month}")

@@ -26,7 +26,7 @@ from Hbase_thrift import BatchMutation, Mutation
 
 from smartcar.core.clients import hbase_connection
 from smartcar.core.driving_record import COLUMNS, ensure_table, row_key
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 from streaming.events import DrivingEvent
 from streaming.sinks.base import Batch
 
@@ -39,10 +39,8 @@ class HBaseSink:
     MIN_SLICE = 500
     """Below this many events per connection a batch goes over one connection (no thread hop)."""
 
-    def __init__(
-        self, settings: Settings | None = None, retries: int = 5, wal: bool = True, connections: int | None = None
-    ) -> None:
-        self.settings = settings or get_settings()
+    def __init__(self, settings: Settings, retries: int = 5, wal: bool = True, connections: int | None = None) -> None:
+        self.settings = settings
         n = connections or self.settings.hbase_writer_connections
         self.writers = [ConnectionWriter(self.settings, retries, wal) for _ in range(n)]
         self._pool = ThreadPoolExecutor(n - 1, thread_name_prefix="hbase-slice") if n > 1 else None

@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 from smartcar.core.clients import redis_client
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 from streaming.alerts_store import LATEST_INDEX, LATEST_KEEP, alert_key, car_index_key
 from streaming.offsets import SavedFloors
 from streaming.sinks.base import Batch
@@ -33,8 +33,8 @@ def floor_key(group: str) -> str:
 class RedisSink:
     """Alerts and commit floors; a :class:`~streaming.sinks.base.Sink` for the alerts of each batch."""
 
-    def __init__(self, settings: Settings | None = None, group: str | None = None) -> None:
-        self.settings = settings or get_settings()
+    def __init__(self, settings: Settings, group: str | None = None) -> None:
+        self.settings = settings
         self.client = redis_client(self.settings)
         self.group = group or self.settings.kafka_consumer_group
 

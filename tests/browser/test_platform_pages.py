@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from simulator.sample_day import write_sample_day
-from smartcar.settings import Settings
+from smartcar.settings import Settings, get_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -89,7 +89,7 @@ def platform_data(
         )
         for i, car in enumerate(("K0042", "B0007", "K0042"))
     ]
-    RedisSink().write(alerts)
+    RedisSink(get_settings()).write(alerts)
     stream_health.publish("browser-test", {"lag": 12, "events_per_s": 950.5, "processed": 123456, "dead_letters": 3})
     return {"settings": airflow_service, "runs": {d: r.run_id for d, r in runs.items()}}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from confluent_kafka.admin import AdminClient
 
-from smartcar.core.kafka_topics import ensure_topics
+from smartcar.core.kafka_topics import ensure_topics, platform_topics
 from smartcar.runtime.health import port_open
 from smartcar.runtime.identity import port_in_use
 from smartcar.runtime.jvm import java_command
@@ -135,4 +135,4 @@ class KafkaService(Service):
         return bool(metadata.brokers)
 
     def after_start(self, settings: Settings) -> None:
-        ensure_topics(settings=settings)
+        ensure_topics(platform_topics(settings), settings)
