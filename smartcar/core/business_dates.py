@@ -16,7 +16,7 @@ checking twice.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Any, Final, Self
 
 DATE_PATTERN: Final = r"^\d{8}$"
 """The JSON-schema pattern of a date param (Airflow's trigger form checks it before we do)."""
@@ -26,17 +26,30 @@ def _ascii_digits(text: str, width: int) -> bool:
     return len(text) == width and text.isascii() and text.isdigit()
 
 
-class BusinessDate(str):
-    """A calendar day ``yyyyMMdd`` (simulation, business or load date: the same text everywhere)."""
+class _ParsedText(str):
+    """Text checked once on construction; constructing from a value of the same type returns it as is."""
 
     __slots__ = ()
+    EXPECTED = ""
+    """What a bad value is told it should have been."""
 
-    def __new__(cls, value: str) -> BusinessDate:
+    def __new__(cls, value: str) -> Self:
         if type(value) is cls:
             return value
         if not cls.is_valid(value):
-            raise ValueError(f"expected an 8-digit business date yyyyMMdd (a calendar day), got {value!r}")
+            raise ValueError(f"expected {cls.EXPECTED}, got {value!r}")
         return super().__new__(cls, value)
+
+    @staticmethod
+    def is_valid(value: object) -> bool:
+        raise NotImplementedError
+
+
+class BusinessDate(_ParsedText):
+    """A calendar day ``yyyyMMdd`` (simulation, business or load date: the same text everywhere)."""
+
+    __slots__ = ()
+    EXPECTED = "an 8-digit business date yyyyMMdd (a calendar day)"
 
     @staticmethod
     def is_valid(value: object) -> bool:
@@ -74,17 +87,11 @@ class BusinessDate(str):
         return BusinessMonth(self[:6])
 
 
-class BusinessMonth(str):
+class BusinessMonth(_ParsedText):
     """A calendar month ``yyyyMM`` (the buy-list mart's key)."""
 
     __slots__ = ()
-
-    def __new__(cls, value: str) -> BusinessMonth:
-        if type(value) is cls:
-            return value
-        if not cls.is_valid(value):
-            raise ValueError(f"expected a 6-digit business month yyyyMM (month 01-12), got {value!r}")
-        return super().__new__(cls, value)
+    EXPECTED = "a 6-digit business month yyyyMM (month 01-12)"
 
     @staticmethod
     def is_valid(value: object) -> bool:
