@@ -17,7 +17,7 @@ from typing import Any
 from smartcar.airflow.notifications import deliver
 from smartcar.airflow.run_dates import event_payload
 from smartcar.export import incident_log as incidents
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 
 CARS_NAMED = 20
 """Cars listed by name in one notification; the rest are counted."""
@@ -50,7 +50,7 @@ def respond(
 
     A rerun, or an alert already recorded by another run, notifies nobody.
     """
-    s = settings or get_settings()
+    s = settings
     alerts = triggering_alerts(events) + triggering_alerts({"later": later})
     recorded = incidents.record(alerts, s)
     reached: list[str] = []

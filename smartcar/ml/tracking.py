@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smartcar.settings import Settings, get_settings
+from smartcar.settings import Settings
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -72,10 +72,11 @@ def track(
     model_dir: Path | None = None,
     register_as: str | None = None,
     thresholds: dict[str, float] | None = None,
-    settings: Settings | None = None,
+    *,
+    settings: Settings,
 ) -> TrackedRun:
     """Log one run; register ``model_dir`` as a version of ``register_as`` if ``thresholds`` all pass."""
-    s = settings or get_settings()
+    s = settings
     mlflow = client(s)
     run = mlflow.create_run(_experiment_id(mlflow, experiment, s), run_name=run_name)
     run_id = run.info.run_id
