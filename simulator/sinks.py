@@ -176,15 +176,18 @@ class KafkaSink:
         from smartcar.core.clients import BULK_PRODUCER, kafka_producer
         from smartcar.settings import get_settings
 
+        settings = get_settings()
         self.topic = topic
-        self.bootstrap = bootstrap or get_settings().kafka_bootstrap
+        self.bootstrap = bootstrap or settings.kafka_bootstrap
         check_broker(self.bootstrap)
         ensure_topic(topic, self.bootstrap, partitions)
         self.failed = 0
         self.sent = 0
         self._last_error: str | None = None
         self._producer = kafka_producer(
-            **BULK_PRODUCER, **{"bootstrap.servers": self.bootstrap, "on_delivery": self._on_delivery, "logger": _QUIET}
+            settings,
+            **BULK_PRODUCER,
+            **{"bootstrap.servers": self.bootstrap, "on_delivery": self._on_delivery, "logger": _QUIET},
         )
 
     def _on_delivery(self, err: object, _msg: object) -> None:

@@ -26,6 +26,7 @@ from smartcar.core.driving_record import FAMILY, QUALIFIERS, TABLE, column, ensu
 from smartcar.records.corrections import AUDIT_TABLE, correct, history
 from smartcar.records.errors import ConditionError, CorrectionError, RowKeyError, TimeRangeError
 from smartcar.records.search import RecordQuery, count, plan, search
+from smartcar.settings import get_settings
 
 pytestmark = pytest.mark.integration
 
@@ -322,7 +323,7 @@ def test_cli_search_correct_history(day: list[Row], records_cli, smartcar_cli) -
 
 
 def _audit_rows_cli(key: str) -> list[bytes]:
-    with closing(hbase_connection(table_prefix=PREFIX)) as conn:
+    with closing(hbase_connection(get_settings(), table_prefix=PREFIX)) as conn:
         return _audit_rows(conn, key)
 
 
