@@ -90,7 +90,9 @@ def platform_data(
         for i, car in enumerate(("K0042", "B0007", "K0042"))
     ]
     RedisSink(get_settings()).write(alerts)
-    stream_health.publish("browser-test", {"lag": 12, "events_per_s": 950.5, "processed": 123456, "dead_letters": 3})
+    stream_health.publish(
+        "browser-test", {"lag": 12, "events_per_s": 950.5, "processed": 123456, "dead_letters": 3}, get_settings()
+    )
     return {"settings": airflow_service, "runs": {d: r.run_id for d, r in runs.items()}}
 
 
@@ -243,6 +245,7 @@ def test_stream_health_page(page) -> None:
         "browser-test",
         {"lag": 12, "events_per_s": 950.5, "processed": 123456, "dead_letters": 3}
         | {"not_windowed_late": 7, "not_windowed_future": 1},
+        get_settings(),
     )
     page.goto("/smartcar/stream")
     text = page.locator("body").inner_text()
