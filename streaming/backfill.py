@@ -156,12 +156,11 @@ def day_start(day: BusinessDate) -> int:
 
 def day_events(day: BusinessDate, settings: Settings) -> tuple[list[DrivingEvent], dict[str, int]]:
     """The events of UTC day ``day`` stored in ``DriverCarInfo``, by event time, and unreadable rows by reason."""
-    s = settings
     start = day_start(day)
     previous = day.minus_days(1)
     events: list[DrivingEvent] = []
     unreadable: dict[str, int] = {}
-    for values in _rows(day, previous, s):
+    for values in _rows(day, previous, settings):
         ev = parse_line(",".join(values))
         if type(ev) is DeadLetter:
             unreadable[ev.reason] = unreadable.get(ev.reason, 0) + 1

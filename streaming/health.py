@@ -53,16 +53,15 @@ def instances_key(group: str) -> str:
 
 def publish(instance: str, fields: dict[str, Any], settings: Settings, client: Any = None) -> None:
     """Write one instance's heartbeat (called by the processor)."""
-    s = settings
-    r = client or redis_client(s)
+    r = client or redis_client(settings)
     now = time.time()
-    key = health_key(s.kafka_consumer_group, instance)
+    key = health_key(settings.kafka_consumer_group, instance)
     pipe = r.pipeline(transaction=False)
     pipe.hset(key, mapping={**{k: str(v) for k, v in fields.items()}, "last_heartbeat": f"{now:.3f}"})
     pipe.expire(key, 60)
-    pipe.zadd(instances_key(s.kafka_consumer_group), {instance: now})
-    pipe.zremrangebyscore(instances_key(s.kafka_consumer_group), 0, now - 3600)
-    history = history_key(s.kafka_consumer_group, instance)
+    pipe.zadd(instances_key(settings.kafka_consumer_group), {instance: now})
+    pipe.zremrangebyscore(instances_key(settings.kafka_consumer_group), 0, now - 3600)
+    history = history_key(settings.kafka_consumer_group, instance)
     pipe.rpush(history, f"{now:.0f},{fields.get('lag', 0)},{fields.get('events_per_s', 0)}")
     pipe.ltrim(history, -HISTORY_SECONDS, -1)
     pipe.expire(history, HISTORY_SECONDS)
@@ -84,13 +83,12 @@ def read_health(settings: Settings, stale_after: float = STALE_AFTER_S) -> dict[
     (``processed``/``dead_letters`` count since each instance started); ``not_windowed`` maps each
     reason of :data:`NOT_WINDOWED` to the events stored (or dead-lettered) but not windowed for it.
     """
-    s = settings
-    r = redis_client(s)
+    r = redis_client(settings)
     now = time.time()
-    beats = r.zrange(instances_key(s.kafka_consumer_group), 0, -1, withscores=True)
+    beats = r.zrange(instances_key(settings.kafka_consumer_group), 0, -1, withscores=True)
     details = []
     for instance, beat in beats:
-        record = r.hgetall(health_key(s.kafka_consumer_group, instance))
+        record = r.hgetall(health_key(settings.kafka_consumer_group, instance))
         if record:
             record["instance"] = instance
             record["alive"] = now - beat <= stale_after
@@ -115,13 +113,12 @@ def read_history(settings: Settings, minutes: int = 60) -> list[tuple[int, int, 
     Per instance and minute the last lag and the mean rate are taken, then summed over instances;
     a minute without any heartbeat is absent (the processor was down or not yet started).
     """
-    s = settings
-    r = redis_client(s)
+    r = redis_client(settings)
     since = time.time() - minutes * 60
     per_minute: dict[int, tuple[int, float]] = {}
-    for instance, _beat in r.zrange(instances_key(s.kafka_consumer_group), 0, -1, withscores=True):
+    for instance, _beat in r.zrange(instances_key(settings.kafka_consumer_group), 0, -1, withscores=True):
         buckets: dict[int, list[tuple[int, float]]] = {}
-        for sample in r.lrange(history_key(s.kafka_consumer_group, instance), 0, -1):
+        for sample in r.lrange(history_key(settings.kafka_consumer_group, instance), 0, -1):
             t, lag, rate = sample.split(",")
             if float(t) >= since:
                 buckets.setdefault(int(float(t)) // 60 * 60, []).append((int(float(lag)), float(rate)))

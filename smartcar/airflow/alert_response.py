@@ -50,9 +50,8 @@ def respond(
 
     A rerun, or an alert already recorded by another run, notifies nobody.
     """
-    s = settings
     alerts = triggering_alerts(events) + triggering_alerts({"later": later})
-    recorded = incidents.record(alerts, s)
+    recorded = incidents.record(alerts, settings)
     reached: list[str] = []
     if recorded.total_new:
         rules = ", ".join(f"{n} {rule}" for rule, n in sorted(recorded.new.items()))
@@ -63,6 +62,6 @@ def respond(
             f"Stream alerts: {rules}",
             f"{len(recorded.cars)} car(s): {cars}",
             {"new": recorded.new, "repeated": recorded.repeated, "cars": recorded.cars},
-            settings=s,
+            settings=settings,
         )
     return {"alerts": len(alerts), "new": recorded.new, "repeated": recorded.repeated, "notified": reached}

@@ -32,17 +32,16 @@ def pyhive_auth(mechanism: str) -> str:
 
 def connections(settings: Settings) -> dict[str, dict[str, object]]:
     """Connection id -> Airflow connection fields."""
-    s = settings
-    redis_url = urlsplit(s.redis_url)
-    export = urlsplit(s.export_db_url)
-    hive_auth = pyhive_auth(s.hive_auth_mechanism)
+    redis_url = urlsplit(settings.redis_url)
+    export = urlsplit(settings.export_db_url)
+    hive_auth = pyhive_auth(settings.hive_auth_mechanism)
     return {
         KAFKA_CONN_ID: {
             "conn_type": "kafka",
             "extra": {
-                "bootstrap.servers": s.kafka_bootstrap,
-                "session.timeout.ms": s.kafka_session_timeout_ms,
-                "group.id": f"{s.kafka_consumer_group}-airflow",
+                "bootstrap.servers": settings.kafka_bootstrap,
+                "session.timeout.ms": settings.kafka_session_timeout_ms,
+                "group.id": f"{settings.kafka_consumer_group}-airflow",
                 # the alert watcher (Kafka provider's shared-stream trigger) commits only after Airflow
                 # stored the event, and refuses to start with auto-commit on; a new group starts at the
                 # oldest retained alert, so no alert published before the watcher started is missed
@@ -54,22 +53,22 @@ def connections(settings: Settings) -> dict[str, dict[str, object]]:
         # outside LDAP/CUSTOM, so it is handed over only there.
         HIVESERVER2_CONN_ID: {
             "conn_type": "hiveserver2",
-            "host": s.hive_host,
-            "port": s.hive_port,
-            "login": s.hive_user,
-            "password": (s.hive_password or None) if hive_auth in ("LDAP", "CUSTOM") else None,
-            "schema": s.hive_database,
+            "host": settings.hive_host,
+            "port": settings.hive_port,
+            "login": settings.hive_user,
+            "password": (settings.hive_password or None) if hive_auth in ("LDAP", "CUSTOM") else None,
+            "schema": settings.hive_database,
             "extra": {"auth_mechanism": hive_auth},
         },
         # impyla (ImpalaHook): PLAIN SASL works against HiveServer2 and Impala alike.
         IMPALA_CONN_ID: {
             "conn_type": "impala",
-            "host": s.hive_host,
-            "port": s.hive_port,
-            "login": s.hive_user,
-            "password": s.hive_password or None,
-            "schema": s.hive_database,
-            "extra": {"auth_mechanism": s.hive_auth_mechanism},
+            "host": settings.hive_host,
+            "port": settings.hive_port,
+            "login": settings.hive_user,
+            "password": settings.hive_password or None,
+            "schema": settings.hive_database,
+            "extra": {"auth_mechanism": settings.hive_auth_mechanism},
         },
         REDIS_CONN_ID: {
             "conn_type": "redis",

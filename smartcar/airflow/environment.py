@@ -48,8 +48,7 @@ def _fernet_key() -> str:
 
 
 def airflow_env(settings: Settings, executor: str = "LocalExecutor") -> dict[str, str]:
-    s = settings
-    home = airflow_home(s)
+    home = airflow_home(settings)
     home.mkdir(parents=True, exist_ok=True)
     secrets_dir = home / "secrets"
     env = {
@@ -61,16 +60,16 @@ def airflow_env(settings: Settings, executor: str = "LocalExecutor") -> dict[str
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         "AIRFLOW__CORE__FERNET_KEY": _persistent_secret(secrets_dir / "fernet_key", _fernet_key),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{s.airflow_admin_user}:admin,{s.airflow_viewer_user}:viewer",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{settings.airflow_admin_user}:admin,{settings.airflow_viewer_user}:viewer",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json"),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{s.airflow_url}/execution/",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_db_url(s),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{settings.airflow_url}/execution/",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_db_url(settings),
         # four components plus task processes share the PostgreSQL server's connection limit
         "AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_SIZE": "3",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_MAX_OVERFLOW": "7",
-        "AIRFLOW__API__HOST": s.airflow_host,
-        "AIRFLOW__API__PORT": str(s.airflow_port),
-        "AIRFLOW__API__BASE_URL": s.airflow_url,
+        "AIRFLOW__API__HOST": settings.airflow_host,
+        "AIRFLOW__API__PORT": str(settings.airflow_port),
+        "AIRFLOW__API__BASE_URL": settings.airflow_url,
         "AIRFLOW__API__WORKERS": "1",
         "AIRFLOW__API_AUTH__JWT_SECRET": _persistent_secret(
             secrets_dir / "jwt_secret", lambda: secrets.token_urlsafe(32)
@@ -84,6 +83,6 @@ def airflow_env(settings: Settings, executor: str = "LocalExecutor") -> dict[str
         "SPARK_LOCAL_IP": "127.0.0.1",
     }
     # Every SMARTCAR_* endpoint reaches the task processes unchanged.
-    env.update({f"SMARTCAR_{k.upper()}": str(v) for k, v in s.model_dump().items() if v is not None and v != ""})
-    env.update(connection_env(s))
+    env.update({f"SMARTCAR_{k.upper()}": str(v) for k, v in settings.model_dump().items() if v is not None and v != ""})
+    env.update(connection_env(settings))
     return env

@@ -38,13 +38,13 @@ def retention_ms(settings: Settings, topic: str) -> int:
 
 def ensure_topics(topics: dict[str, int], settings: Settings, timeout: float = 15.0) -> list[str]:
     """Create missing ``topics`` (name -> partitions) and correct drifted ones; returns the names created."""
-    s = settings
-    wanted = topics
-    admin = AdminClient({"bootstrap.servers": s.kafka_bootstrap})
+    admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap})
     existing = admin.list_topics(timeout=timeout).topics
     missing = [
-        NewTopic(name, num_partitions=parts, replication_factor=1, config={"retention.ms": str(retention_ms(s, name))})
-        for name, parts in wanted.items()
+        NewTopic(
+            name, num_partitions=parts, replication_factor=1, config={"retention.ms": str(retention_ms(settings, name))}
+        )
+        for name, parts in topics.items()
         if name not in existing
     ]
     created = []
@@ -56,9 +56,9 @@ def ensure_topics(topics: dict[str, int], settings: Settings, timeout: float = 1
             except Exception as exc:
                 if "TOPIC_ALREADY_EXISTS" not in str(exc) and "already exists" not in str(exc).lower():
                     raise
-    present = {name: parts for name, parts in wanted.items() if name in existing}
+    present = {name: parts for name, parts in topics.items() if name in existing}
     if present:
-        _correct_drift(admin, s, present, {name: len(existing[name].partitions) for name in present}, timeout)
+        _correct_drift(admin, settings, present, {name: len(existing[name].partitions) for name in present}, timeout)
     return created
 
 

@@ -171,13 +171,12 @@ def ingest_file(
     disposal: Disposal = "delete",
 ) -> LoadRecord | None:
     """Load one file; returns its record, or None if this content was loaded before (a duplicate)."""
-    s = settings
     kind_date = classify(source.name)
     if kind_date is None:
         raise ValueError(f"{source.name}: not a status, master or buy-list file name")
     kind, data_date = kind_date
     own = ledger is None
-    led = ledger or Ledger(ledger_path(s))
+    led = ledger or Ledger(ledger_path(settings))
     try:
         checksum = sha256_of(source)
         previous = led.find(checksum)
@@ -189,16 +188,16 @@ def ingest_file(
                 previous.wrk_date,
             )
             led.record_duplicate(checksum, source.name, wrk_date)
-            _dispose(source, disposal, s, wrk_date)
+            _dispose(source, disposal, settings, wrk_date)
             return None
-        target = _target(s, kind, data_date, checksum, wrk_date)
+        target = _target(settings, kind, data_date, checksum, wrk_date)
         size = source.stat().st_size
         counts = land_status(source, target, wrk_date) if kind == "status" else land_unchanged(source, target)
         record = led.record_load(
             LoadRecord(checksum, kind, source.name, wrk_date, data_date, *counts, size, str(target))
         )
         log.info("%s -> %s: in=%d landed=%d filtered=%d", source.name, target, *counts)
-        _dispose(source, disposal, s, wrk_date)
+        _dispose(source, disposal, settings, wrk_date)
         return record
     finally:
         if own:

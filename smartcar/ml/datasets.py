@@ -21,18 +21,16 @@ def _query(name: str, params: dict[str, str], settings: Settings) -> DataFrame:
 
 def classification_frame(from_date: str, to_date: str, settings: Settings) -> DataFrame:
     """Rows of the status mart for ``from_date..to_date`` with the original's ``status`` label."""
-    s = settings
-    spark_table(table_spec("managed_smartcar_status_info"), s, min_partition=from_date).createOrReplaceTempView(
+    spark_table(table_spec("managed_smartcar_status_info"), settings, min_partition=from_date).createOrReplaceTempView(
         "managed_smartcar_status_info"
     )
-    return _query("ml/classification_dataset", {"from_date": from_date, "to_date": to_date}, s)
+    return _query("ml/classification_dataset", {"from_date": from_date, "to_date": to_date}, settings)
 
 
 def clustering_frame(settings: Settings) -> DataFrame:
     """Every car of ``smartcar_master`` (all ages, as the original) with its derived classes."""
-    s = settings
-    spark_table(table_spec("smartcar_master"), s).createOrReplaceTempView("smartcar_master")
-    return _query("ml/clustering_input", {}, s)
+    spark_table(table_spec("smartcar_master"), settings).createOrReplaceTempView("smartcar_master")
+    return _query("ml/clustering_input", {}, settings)
 
 
 def buylist_frame(biz_month: str, settings: Settings) -> DataFrame:

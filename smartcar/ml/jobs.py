@@ -29,17 +29,16 @@ def run_classification(
     vector_indexer: bool = True,
 ) -> dict:
     run_date = BusinessDate(run_date)
-    s = settings
     from_date, to_date = window(run_date, days)
-    frame = datasets.classification_frame(from_date, to_date, s)
+    frame = datasets.classification_frame(from_date, to_date, settings)
     labels = {row["status"] for row in frame.select("status").distinct().collect()}
     if len(labels) < 2:
         raise NoTrainingData(f"biz_date {from_date}..{to_date} has {'no rows' if not labels else 'one class only'}")
     model, metrics = classification.train_and_evaluate(frame, trees=trees, seed=seed, vector_indexer=vector_indexer)
-    staging = runs.staging_dir("classification", run_date, s)
+    staging = runs.staging_dir("classification", run_date, settings)
     model.write().overwrite().save(str(staging / "model"))
     result = {"from_date": from_date, "to_date": to_date, **metrics.as_dict()}
-    final = runs.publish(staging, "classification", run_date, result, s)
+    final = runs.publish(staging, "classification", run_date, result, settings)
     tracked = tracking.track(
         "smartcar-classification",
         run_date,
@@ -48,24 +47,26 @@ def run_classification(
         metrics=result,
         model_dir=final / "model",
         register_as=tracking.CLASSIFIER_MODEL,
-        thresholds={"accuracy": s.ml_register_min_accuracy, "recall_abnormal": s.ml_register_min_recall_abnormal},
-        settings=s,
+        thresholds={
+            "accuracy": settings.ml_register_min_accuracy,
+            "recall_abnormal": settings.ml_register_min_recall_abnormal,
+        },
+        settings=settings,
     )
     return {**result, "tracking": tracked.as_dict()}
 
 
 def run_clustering(run_date: str, k: int = 200, seed: int = 1, *, settings: Settings) -> dict:
     run_date = BusinessDate(run_date)
-    s = settings
-    frame = datasets.clustering_frame(s)
+    frame = datasets.clustering_frame(settings)
     if frame.limit(1).count() == 0:
         raise NoTrainingData("smartcar_master holds no rows")
     summary, members = clustering.cluster(frame, k=k, seed=seed)
-    staging = runs.staging_dir("clustering", run_date, s)
+    staging = runs.staging_dir("clustering", run_date, settings)
     members.toPandas().sort_values("car_number").to_csv(staging / "members.csv", index=False)
     result = summary.as_dict()
-    runs.publish(staging, "clustering", run_date, result, s)
-    tracked = tracking.track("smartcar-clustering", run_date, {"k": k, "seed": seed}, result, settings=s)
+    runs.publish(staging, "clustering", run_date, result, settings)
+    tracked = tracking.track("smartcar-clustering", run_date, {"k": k, "seed": seed}, result, settings=settings)
     return {**result, "tracking": tracked.as_dict()}
 
 
@@ -79,8 +80,7 @@ def run_recommendation(month: str, test_share: float = 0.2, seed: int = 7, *, se
 
     from smartcar.ml.partition_writer import overwrite_partition
 
-    s = settings
-    prefs = recommendation.preferences(datasets.buylist_frame(month, s)).cache()
+    prefs = recommendation.preferences(datasets.buylist_frame(month, settings)).cache()
     if prefs.limit(1).count() == 0:
         raise NoTrainingData(f"managed_smartcar_item_buylist_info has no rows for biz_month {month}")
     top = recommendation.recommend(prefs).toPandas().sort_values(["car_number", "rank"])
@@ -92,7 +92,7 @@ def run_recommendation(month: str, test_share: float = 0.2, seed: int = 7, *, se
             "rank": pa.array(top["rank"].astype(int), pa.int32()),
         }
     )
-    overwrite_partition(RECOMMEND_TABLE, month, rows, s)
+    overwrite_partition(RECOMMEND_TABLE, month, rows, settings)
     holdout = recommendation.evaluate_holdout(prefs, test_share=test_share, seed=seed)
     prefs.unpersist()
     result = {
@@ -102,8 +102,10 @@ def run_recommendation(month: str, test_share: float = 0.2, seed: int = 7, *, se
         "similarity": "co-occurrence (Mahout recommenditembased)",
         **holdout.as_dict(),
     }
-    staging = runs.staging_dir("recommendation", month, s)
-    runs.publish(staging, "recommendation", month, result, s)
+    staging = runs.staging_dir("recommendation", month, settings)
+    runs.publish(staging, "recommendation", month, result, settings)
     params = {"biz_month": month, "similarity": "co-occurrence", "top_n": recommendation.TOP_N}
-    tracked = tracking.track("smartcar-recommendation", month, params | {"test_share": test_share}, result, settings=s)
+    tracked = tracking.track(
+        "smartcar-recommendation", month, params | {"test_share": test_share}, result, settings=settings
+    )
     return {**result, "tracking": tracked.as_dict()}

@@ -42,9 +42,8 @@ def client(settings: Settings) -> MlflowClient:
     """A client on the configured store (tracking and registry in the same place)."""
     from mlflow import MlflowClient
 
-    s = settings
-    s.mlflow_path.mkdir(parents=True, exist_ok=True)
-    return MlflowClient(tracking_uri=s.mlflow_uri, registry_uri=s.mlflow_uri)
+    settings.mlflow_path.mkdir(parents=True, exist_ok=True)
+    return MlflowClient(tracking_uri=settings.mlflow_uri, registry_uri=settings.mlflow_uri)
 
 
 def _experiment_id(mlflow: MlflowClient, name: str, settings: Settings) -> str:
@@ -76,9 +75,8 @@ def track(
     settings: Settings,
 ) -> TrackedRun:
     """Log one run; register ``model_dir`` as a version of ``register_as`` if ``thresholds`` all pass."""
-    s = settings
-    mlflow = client(s)
-    run = mlflow.create_run(_experiment_id(mlflow, experiment, s), run_name=run_name)
+    mlflow = client(settings)
+    run = mlflow.create_run(_experiment_id(mlflow, experiment, settings), run_name=run_name)
     run_id = run.info.run_id
     for key, value in params.items():
         mlflow.log_param(run_id, key, value)

@@ -200,12 +200,11 @@ def ensure_valid(table: str, date: str | None, settings: Settings) -> QualityRep
     """
     from smartcar.quality.store import latest
 
-    s = settings
-    report = latest(table_spec(table).name, date or "all", s)
+    report = latest(table_spec(table).name, date or "all", settings)
     if report is not None:
         checked = dt.datetime.strptime(report.run_time, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=dt.UTC).timestamp()
-        if checked >= _partition_mtime(table, date, s):
+        if checked >= _partition_mtime(table, date, settings):
             if report.status == "failed":
                 raise QualityError(report)
             return report
-    return check(table, date, s)
+    return check(table, date, settings)
