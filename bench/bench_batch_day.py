@@ -44,7 +44,7 @@ def load_hbase(date: str, cars: int, seed: int, workers: int = 4) -> int:
     conn = hbase_connection(get_settings())
     driving_record.ensure_table(conn)
     conn.close()
-    columns = [driving_record.column(q) for q in driving_record.QUALIFIERS]
+    columns = driving_record.COLUMNS
 
     def put(lines: list[str]) -> int:
         c = hbase_connection(get_settings())

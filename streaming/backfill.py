@@ -171,17 +171,18 @@ def day_events(day: BusinessDate, settings: Settings) -> tuple[list[DrivingEvent
 
 
 def _rows(day: BusinessDate, previous: BusinessDate, s: Settings) -> Iterator[list[str]]:
-    columns = [driving_record.column(q) for q in driving_record.QUALIFIERS]
+    from smartcar.warehouse.hbase_copy import row_filter  # imports pyarrow: only a scan needs it
+
     connection = hbase_connection(s)
     try:
         table = connection.table(driving_record.TABLE)
         scans = [
-            table.scan(filter=f"RowFilter(=, 'regexstring:{driving_record.day_key_regex(day)}')", batch_size=5000),
+            table.scan(filter=row_filter(day), batch_size=5000),
             table.scan(row_prefix=driving_record.row_key(f"{previous}240000", "").encode(), batch_size=5000),
         ]
         for scan in scans:
             for _key, data in scan:
-                yield [data.get(c, b"").decode("utf-8", "replace") for c in columns]
+                yield [data.get(c, b"").decode("utf-8", "replace") for c in driving_record.COLUMNS]
     finally:
         connection.close()
 

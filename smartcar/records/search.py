@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from smartcar.core.driving_record import FAMILY, QUALIFIERS, row_key
+from smartcar.core.driving_record import COLUMNS, QUALIFIERS, row_key
 from smartcar.records.conditions import Condition, parse_condition
 from smartcar.records.errors import RecordsError
 from smartcar.records.filters import Unsatisfiable, conditions_filter
@@ -55,7 +55,7 @@ a scan would be cheaper, but then both are fast.
 """
 SCAN_BATCH = 1_000
 
-_NAMES: dict[bytes, str] = {f"{FAMILY}:{q}".encode(): q for q in QUALIFIERS}
+_NAMES: dict[bytes, str] = dict(zip(COLUMNS, QUALIFIERS, strict=True))
 """``b"cf1:speed"`` -> ``"speed"``; other columns (none in the pilot) are not part of a record."""
 
 

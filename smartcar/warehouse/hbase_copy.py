@@ -58,7 +58,6 @@ DRIVE_TABLE = table_spec("smartcar_drive_info_2")
 COLUMNS: tuple[str, ...] = DRIVE_TABLE.columns
 """``SmartCar_Drive_Info_2`` columns: r_key, r_date (= cf1:date), then the other 7 qualifiers."""
 SCHEMA = pa.schema([(name, pa.string()) for name in COLUMNS])
-_QUALIFIER_COLUMNS = list(driving_record.COLUMNS)
 
 
 def row_filter(day: BusinessDate) -> str:
@@ -169,10 +168,16 @@ def _column_batches(
     row, which was a quarter of the client's time here. Values stay bytes: Arrow validates UTF-8
     once per column, far cheaper than ``decode()`` per cell.
     """
-    scan = TScan(startRow=start, stopRow=stop, columns=[b"cf1"], caching=batch_size, filterString=row_filter(day))
+    scan = TScan(
+        startRow=start,
+        stopRow=stop,
+        columns=[driving_record.FAMILY.encode()],
+        caching=batch_size,
+        filterString=row_filter(day),
+    )
     scan_id = client.scannerOpenWithScan(table_name, scan, {})
     key_ok = key_pattern(day).match
-    cells_of = operator.itemgetter(*_QUALIFIER_COLUMNS)
+    cells_of = operator.itemgetter(*driving_record.COLUMNS)
     keys: list[bytes] = []
     rows: list[tuple] = []
     try:
@@ -187,7 +192,7 @@ def _column_batches(
                 try:
                     cells = cells_of(r.columns)
                 except KeyError:  # a row missing a qualifier (written by hand): None for that column
-                    cells = tuple(r.columns.get(c) for c in _QUALIFIER_COLUMNS)
+                    cells = tuple(r.columns.get(c) for c in driving_record.COLUMNS)
                 keys.append(key)
                 rows.append(cells)
             if len(keys) >= 50_000:
