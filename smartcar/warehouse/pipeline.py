@@ -61,7 +61,8 @@ def landed_status_files(wrk_date: str) -> int:
 
 
 def register_status_partition(wrk_date: str, conn: Any = None) -> None:
-    table_spec("smartcar_status_info").partition_path(BusinessDate(wrk_date)).mkdir(parents=True, exist_ok=True)
+    wrk_date = BusinessDate(wrk_date)
+    table_spec("smartcar_status_info").partition_path(wrk_date).mkdir(parents=True, exist_ok=True)
     with connection(conn) as c:
         hql.run_file(c, "build/add_status_partition", {"wrk_date": wrk_date})
         refresh(c, "SmartCar_Status_Info")
