@@ -23,9 +23,13 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from simulator.cars import SimulatorError
 from smartcar.core.fileio import atomic_writer
+
+if TYPE_CHECKING:
+    from smartcar.settings import Settings
 
 
 def new_run_id() -> str:
@@ -154,14 +158,10 @@ def check_broker(bootstrap: str, timeout: float = 5.0) -> None:
         raise SimulatorError(f"Kafka broker at {bootstrap} does not answer ({detail})") from None
 
 
-def ensure_topic(topic: str, bootstrap: str | None = None, partitions: int | None = None) -> None:
+def ensure_topic(topic: str, settings: Settings, partitions: int | None = None) -> None:
     """Create ``topic`` with the platform's explicit retention if it does not exist."""
     from smartcar.core.kafka_topics import ensure_topics
-    from smartcar.settings import get_settings
 
-    settings = get_settings()
-    if bootstrap and bootstrap != settings.kafka_bootstrap:
-        settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
     count = partitions or settings.kafka_partitions
     try:
         ensure_topics({topic: count}, settings, timeout=10.0)
@@ -177,17 +177,17 @@ class KafkaSink:
         from smartcar.settings import get_settings
 
         settings = get_settings()
+        if bootstrap and bootstrap != settings.kafka_bootstrap:
+            settings = settings.model_copy(update={"kafka_bootstrap": bootstrap})
         self.topic = topic
-        self.bootstrap = bootstrap or settings.kafka_bootstrap
+        self.bootstrap = settings.kafka_bootstrap
         check_broker(self.bootstrap)
-        ensure_topic(topic, self.bootstrap, partitions)
+        ensure_topic(topic, settings, partitions)
         self.failed = 0
         self.sent = 0
         self._last_error: str | None = None
         self._producer = kafka_producer(
-            settings,
-            **BULK_PRODUCER,
-            **{"bootstrap.servers": self.bootstrap, "on_delivery": self._on_delivery, "logger": _QUIET},
+            settings, **BULK_PRODUCER, **{"on_delivery": self._on_delivery, "logger": _QUIET}
         )
 
     def _on_delivery(self, err: object, _msg: object) -> None:
