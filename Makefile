@@ -11,8 +11,8 @@ MVN    ?= mvn
 
 .PHONY: up down status test test-fast lint install system-deps bench clean
 
-up: install ## install everything and start the embedded platform
-	$(BIN)/smartcar up
+up: install ## install everything and start the platform (PROFILE=cluster: the production topology)
+	$(BIN)/smartcar up $(if $(PROFILE),--profile $(PROFILE),)
 
 down: ## stop every process `make up` started
 	$(BIN)/smartcar down

@@ -6,7 +6,7 @@ never end (no retry/log rotation, zombie detection, blocked deploys). Each run o
 therefore supervises the stream processor for a bounded time (`run_seconds`, default 10 min):
 
 1. **supervise**: starts `instances` processors (`python -m streaming.cli run`, one consumer
-   group; default 1), restarts any that exits or is killed within ~2 s (well inside the 60 s
+   group; default `SMARTCAR_STREAM_PROCESSORS`: 1, 2 in the cluster profile), restarts any that exits or is killed within ~2 s (well inside the 60 s
    requirement), logs health (lag, events/s, dead letters, alerts) every 30 s, and at the end sends
    SIGTERM so every processor commits and exits cleanly. `@continuous` with `max_active_runs=1`
    starts the next run as soon as this one ends, so exactly one supervised set runs at a time;
@@ -43,7 +43,13 @@ log = logging.getLogger(__name__)
     tags=["smartcar", "streaming"],
     params={
         "run_seconds": Param(600, type="integer", minimum=10, description="Length of one bounded run."),
-        "instances": Param(1, type="integer", minimum=1, maximum=16, description="Processors in the group."),
+        "instances": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            maximum=16,
+            description="Processors in the group; empty: SMARTCAR_STREAM_PROCESSORS (1, or 2 in the cluster profile).",
+        ),
     },
     # a supervise task that fails outright (e.g. Redis down at start) is retried in 5 s
     default_args={"owner": "smartcar-stream", "retries": 2, "retry_delay": timedelta(seconds=5)},
@@ -74,7 +80,8 @@ def smartcar_stream_supervisor():
             )
             watch.observe(health)
 
-        report = run(duration_s=float(p.get("run_seconds", 600)), instances=int(p.get("instances", 1)), on_tick=tick)
+        instances = int(p.get("instances") or settings.stream_processors)
+        report = run(duration_s=float(p.get("run_seconds", 600)), instances=instances, settings=settings, on_tick=tick)
         return report.as_dict()
 
     @task

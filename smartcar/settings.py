@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_NAMES: tuple[str, ...] = ("kafka", "redis", "hbase", "postgres", "hive", "airflow")
@@ -28,6 +28,34 @@ def _default_home() -> Path:
     # Inside the checkout (git-ignored), so a clone is self-contained and service users such
     # as ``postgres`` can reach it even when the checkout's owner is root.
     return REPO_ROOT / ".smartcar"
+
+
+PROFILE_FILE = "profile"
+"""``<home>/profile``: the profile a home was first brought up with (see :func:`recorded_profile`)."""
+
+PROFILES: dict[str, dict[str, object]] = {
+    "embedded": {},
+    "cluster": {
+        "hive_engine": "hive",
+        "kafka_brokers": 3,
+        "airflow_executor": "celery",
+        "airflow_auth": "fab",
+        "stream_processors": 2,
+    },
+}
+"""What each profile changes from the field defaults: ``cluster`` is the production topology of
+``docker-compose.yaml`` on one machine (Hive 4.0.1, three replicated Kafka brokers, Celery workers, FAB
+roles, two stream processors). A variable set explicitly (``SMARTCAR_KAFKA_BROKERS=1``) wins over the profile."""
+
+
+def recorded_profile(home: Path) -> str | None:
+    """The profile ``smartcar up`` recorded in ``home``, so later commands (``status``, ``simulate``, the
+    tests' CLI calls) describe the platform that runs there without the variable being exported again."""
+    try:
+        value = (home / PROFILE_FILE).read_text().strip()
+    except OSError:
+        return None
+    return value if value in PROFILES else None
 
 
 def is_loopback(host: str) -> bool:
@@ -47,6 +75,8 @@ class Settings(BaseSettings):
 
     # --- state -------------------------------------------------------------------------
     home: Path = Field(default_factory=_default_home, description="State directory of the embedded runtime.")
+    profile: Literal["embedded", "cluster"] | None = None
+    """Topology of the embedded runtime (``PROFILES``); unset: the one recorded in the home, else ``embedded``."""
     external_services: str = Field(
         default="",
         description="Comma-separated services that run elsewhere even though their host is loopback.",
@@ -74,6 +104,8 @@ class Settings(BaseSettings):
     kafka_controller_port: int = 9093
     """KRaft controller listener of the embedded broker (loopback; not used by clients)."""
     kafka_heap: str = "512m"
+    stream_processors: int = Field(default=1, ge=1, le=16)
+    """Processors the stream supervisor DAG runs in one consumer group (more than ``kafka_partitions`` idle)."""
     drive_day_quiet_s: float = Field(default=120.0, gt=0)
     """A business day whose driving events stopped arriving this long ago, with the stream caught up,
     is announced to Airflow as complete (subject 2 builds it); see ``streaming.driving_days``."""
@@ -167,6 +199,16 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _apply_profile(self) -> Settings:
+        if self.profile is None:
+            self.profile = recorded_profile(self.home) or "embedded"  # type: ignore[assignment]
+        explicit = self.model_fields_set
+        for name, value in PROFILES[self.profile].items():
+            if name not in explicit and name in type(self).model_fields:
+                setattr(self, name, value)
+        return self
 
     # --- derived values ---------------------------------------------------------------------------
     @property

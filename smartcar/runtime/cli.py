@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import typer
@@ -10,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from smartcar.runtime.supervisor import RuntimeError_, ServiceStatus, down, status, up
-from smartcar.settings import get_settings
+from smartcar.settings import PROFILES, get_settings
 
 console = Console()
 
@@ -39,11 +40,24 @@ def _table(rows: list[ServiceStatus]) -> Table:
 
 def up_command(
     only: str | None = typer.Option(None, "--only", help="Comma-separated services, e.g. kafka,redis."),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        help="embedded (one node of each engine) or cluster (Hive 4.0.1, 3 Kafka brokers, Celery workers, FAB roles,"
+        " 2 stream processors); default: the one the home was first brought up with, else embedded.",
+    ),
 ) -> None:
     """Start the embedded services (each one not configured to point elsewhere)."""
     from smartcar.runtime.services.airflow import admin_password, user_password
 
+    if profile is not None:
+        if profile not in PROFILES:
+            typer.echo(f"error: unknown profile {profile!r}; known: {', '.join(PROFILES)}", err=True)
+            raise typer.Exit(2)
+        os.environ["SMARTCAR_PROFILE"] = profile
+        get_settings.cache_clear()
     settings = get_settings()
+    console.print(f"profile: {settings.profile}", highlight=False)
     started = time.monotonic()
     try:
         rows = up(_split(only), settings, echo=lambda m: console.print(m, highlight=False))

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import psutil
 
+from smartcar.core.fileio import atomic_write_text
 from smartcar.runtime import identity, process
 from smartcar.runtime.health import port_open, wait_for
 from smartcar.runtime.services import SERVICES, Service
 from smartcar.runtime.services.base import ServiceError
-from smartcar.settings import SERVICE_NAMES, Settings, get_settings
+from smartcar.settings import PROFILE_FILE, SERVICE_NAMES, Settings, get_settings, recorded_profile
 
 PORT_CLOSE_TIMEOUT_S = 15.0
 
@@ -114,6 +115,27 @@ def check_home(settings: Settings) -> None:
         raise RuntimeError_(f"SMARTCAR_HOME {home} cannot be created: {exc.strerror}") from exc
     if not os.access(home, os.R_OK | os.W_OK | os.X_OK):
         raise RuntimeError_(f"SMARTCAR_HOME {home} is not readable and writable by this user")
+
+
+def record_profile(settings: Settings) -> None:
+    """Keep the home's profile in ``<home>/profile``; refuse to bring a home up with another one.
+
+    The engines keep different state per profile (one Kafka log directory or three, Spark's or Hive's
+    metastore, the simple or the FAB users): a home switched in place would start half-empty engines
+    beside stale ones, so switching means a new ``SMARTCAR_HOME``.
+    """
+    home = settings.home
+    recorded = recorded_profile(home)
+    if recorded == settings.profile:
+        return
+    # a home from before profiles existed is an embedded one
+    has_state = any((home / name).exists() for name in SERVICE_NAMES)
+    if recorded is not None or (has_state and settings.profile != "embedded"):
+        raise RuntimeError_(
+            f"SMARTCAR_HOME {home} was brought up with the {recorded or 'embedded'} profile, not {settings.profile}:"
+            f" stop it (smartcar down) and use another SMARTCAR_HOME for the {settings.profile} profile"
+        )
+    atomic_write_text(home / PROFILE_FILE, f"{settings.profile}\n")
 
 
 def _owned(settings: Settings) -> dict[str, list[identity.OwnedProcess]]:
@@ -245,6 +267,7 @@ def up(names: list[str] | None = None, settings: Settings | None = None, echo=pr
     s = settings or get_settings()
     wanted = _with_requirements(resolve(names), s)
     check_home(s)
+    record_profile(s)
     started_now: list[str] = []
     try:
         for name in wanted:
