@@ -41,7 +41,7 @@ def up_command(
     only: str | None = typer.Option(None, "--only", help="Comma-separated services, e.g. kafka,redis."),
 ) -> None:
     """Start the embedded services (each one not configured to point elsewhere)."""
-    from smartcar.runtime.services.airflow import admin_password, user_password
+    from smartcar.runtime.services.airflow import admin_password, password_location, user_password
 
     settings = get_settings()
     started = time.monotonic()
@@ -65,7 +65,7 @@ def up_command(
             console.print(
                 f"Read-only login: user [bold]{viewer}[/] password [bold]{user_password(settings, viewer)}[/]"
             )
-            console.print(f"(kept in {settings.home / 'airflow' / 'simple_auth_manager_passwords.json'})")
+            console.print(f"(kept in {password_location(settings)})")
             marker.touch()
 
 
