@@ -40,7 +40,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet uv==0.13.8
 
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --extra production --python $(PYTHON)
 	touch $@
 
 # Kafka and HBase jars, exact versions in jars/pom.xml, resolved from Maven Central (cached in ~/.m2).

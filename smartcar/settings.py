@@ -181,6 +181,19 @@ class Settings(BaseSettings):
     """Airflow's metadata database (SQLAlchemy URL). Default: database ``airflow`` with its own user and a
     generated password in the platform's PostgreSQL (the export database's server), not SQLite, which
     Airflow keeps for development and which four components and their tasks write at once."""
+    airflow_executor: Literal["local", "celery"] = "local"
+    """``local``: tasks run as children of the scheduler (LocalExecutor). ``celery``: CeleryExecutor, two
+    ``airflow celery worker`` processes take the tasks from a password-protected Redis broker, results in the
+    metadata database (docs/airflow-distributed.md)."""
+    airflow_auth: Literal["simple", "fab"] = "simple"
+    """``simple``: Airflow's simple auth manager (users ``admin``/``viewer`` from a passwords file). ``fab``: the
+    FAB auth manager, users and roles (``Admin``, ``Viewer``) in the metadata database."""
+    airflow_broker_url: str = ""
+    """Celery broker (``redis://:password@host:port/db``) when ``airflow_executor`` is ``celery``. Default: a
+    Redis of Airflow's own that ``smartcar up`` starts on 127.0.0.1:``airflow_broker_port`` with a generated
+    password (the platform's Redis, which the stream and pages use without one, is left as it is)."""
+    airflow_broker_port: int = 6380
+    """Port of that embedded broker (used only when ``airflow_broker_url`` is empty)."""
 
     # --- files ----------------------------------------------------------------------------------
     spool_dir: Path | None = None

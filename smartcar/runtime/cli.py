@@ -48,7 +48,7 @@ def up_command(
     ),
 ) -> None:
     """Start the embedded services (each one not configured to point elsewhere)."""
-    from smartcar.runtime.services.airflow import admin_password, user_password
+    from smartcar.runtime.services.airflow import admin_password, password_location, user_password
 
     if profile is not None:
         if profile not in PROFILES:
@@ -79,7 +79,7 @@ def up_command(
             console.print(
                 f"Read-only login: user [bold]{viewer}[/] password [bold]{user_password(settings, viewer)}[/]"
             )
-            console.print(f"(kept in {settings.home / 'airflow' / 'simple_auth_manager_passwords.json'})")
+            console.print(f"(kept in {password_location(settings)})")
             marker.touch()
 
 
