@@ -1,5 +1,5 @@
 """Three replicated Kafka nodes: a broker is ``kill -9``-ed under two stream processors and a producer, then
-restarted; nothing acknowledged is lost, nothing is written twice, and the replicas catch up.
+restarted; nothing acknowledged is lost, nothing is stored twice, and the replicas catch up.
 
 The cluster is this module's own (own home, free ports, ``kafka_brokers=3``); HBase and Redis are the
 session's, kept apart by the isolated topics, group and table prefix of ``isolated_settings``.
@@ -77,7 +77,8 @@ def test_replication_drift_is_corrected_at_start(cluster: Settings, caplog) -> N
     for name in (s.kafka_topic, s.kafka_dead_letter_topic, s.kafka_alert_topic):
         for p in topics[name].partitions.values():
             assert len(p.replicas) == 3 and sorted(p.isrs) == sorted(p.replicas), (name, p.id, p.replicas, p.isrs)
-        assert _config(admin, name, "min.insync.replicas") == "2"
+        # a config change reaches each broker through the metadata log: read it until the broker asked has it
+        _wait(lambda n=name: _config(admin, n, "min.insync.replicas") == "2", 15, f"min.insync.replicas=2 on {name}")
     assert f"topic {s.kafka_topic} had replication factor 1, raised to 3" in caplog.text
     assert f"topic {s.kafka_dead_letter_topic} had min.insync.replicas=1, corrected to 2" in caplog.text
     assert s.kafka_alert_topic not in caplog.text  # created right: nothing to correct
@@ -174,7 +175,11 @@ def test_a_leader_killed_under_two_processors_loses_and_repeats_nothing(cluster:
         victim.wait(30)
         _wait(lambda: replication_state(s).under_replicated > 0, 60, "the cluster to notice the lost broker")
         time.sleep(3)  # producer and consumers carry on with two brokers
-        runtime.up(["kafka"], s, echo=lambda _m: None)  # restarts only the dead node
+        survivors = {n: node_process(s, n).pid for n in (1, 2, 3) if n != leader}
+        said: list[str] = []
+        runtime.up(["kafka"], s, echo=said.append)  # restarts only the dead node
+        assert said[0] == f"kafka: restarting kafka-{leader} (its other processes keep running)", said
+        assert {n: node_process(s, n).pid for n in survivors} == survivors
         producer.join(360)
         for proc in processors:
             assert proc.wait(300) == 0, (tmp_path / "processor-1.log").read_text()[-3000:]
@@ -196,17 +201,21 @@ def test_a_leader_killed_under_two_processors_loses_and_repeats_nothing(cluster:
     for car in {m.split("-")[0] for _, m in speeding}:
         ids.update(r.zrange(alerts_store.car_index_key(car), 0, -1))
     assert ids == {alert_id for alert_id, _ in speeding}
-    # the alert topic: every alert once
+    # the alert topic: every alert, and no other, by the alert_id its consumers drop repeats by. The topic is
+    # at least once (streaming/sinks/kafka_topics_sink.py): the rebalance the lost group coordinator causes
+    # replays from the last commit, and a window closed again is published again under the same alert_id
     published = read_topic(s, s.kafka_alert_topic, len(expected), timeout=30)
     published_ids = [dict(m.headers())["alert_id"].decode() for m in published]
-    assert sorted(published_ids) == sorted(a.alert_id for a in expected)
+    assert set(published_ids) == {a.alert_id for a in expected}
+    assert len({a.alert_id for a in expected}) == len(expected)
     # the restarted broker caught up: no partition of the cluster is under-replicated any more
     _wait(lambda: replication_state(s).under_replicated == 0, 90, "the restarted broker's replicas in sync")
     state = replication_state(s)
     assert state.brokers == 3 and state.offline == 0
     print(
         f"\nbroker {leader} killed mid-stream: {total:,} events acknowledged, HBase {total:,} rows "
-        f"{total * len(COLUMNS):,} cells, {len(speeding)} speeding alerts in Redis, {len(published)} alerts on the topic, "
+        f"{total * len(COLUMNS):,} cells, {len(speeding)} speeding alerts in Redis, {len(set(published_ids))} alerts on the topic "
+        f"({len(published_ids) - len(set(published_ids))} repeated), "
         f"0 under-replicated {time.monotonic() - killed_at:.0f} s after the kill"
     )
     kafka_status = next(st for st in runtime.status(s) if st.name == "kafka")
