@@ -103,6 +103,15 @@ class Settings(BaseSettings):
     """Partitions of the driving-event topic: the most stream processors one group can use."""
     kafka_controller_port: int = 9093
     """KRaft controller listener of the embedded broker (loopback; not used by clients)."""
+    kafka_brokers: Literal[1, 3] = 1
+    """Nodes of the Kafka cluster. ``1``: the single embedded node of old, topics unreplicated. ``3``: every
+    topic (the internal ones too) on three brokers with ``min.insync.replicas=2``, so a broker may die without
+    losing an acknowledged write or stopping producers (docs/kafka-replication.md). With three embedded nodes,
+    ``kafka_bootstrap`` lists their three client addresses (node 1, 2, 3 in that order) and
+    ``kafka_controller_ports`` their three controller ports; in production it is the size of the real cluster."""
+    kafka_controller_ports: str = ""
+    """Comma-separated KRaft controller ports of the three embedded nodes (``kafka_brokers=3`` only; one node
+    uses ``kafka_controller_port``), e.g. ``9093,9193,9293``."""
     kafka_heap: str = "512m"
     stream_processors: int = Field(default=1, ge=1, le=16)
     """Processors the stream supervisor DAG runs in one consumer group (more than ``kafka_partitions`` idle)."""
@@ -208,6 +217,38 @@ class Settings(BaseSettings):
     jars_dir: Path = REPO_ROOT / "jars"
     """Where ``make install`` put the Maven-resolved engine jars (``<engine>/lib``)."""
 
+    @field_validator("kafka_brokers", mode="before")
+    @classmethod
+    def _broker_count(cls, value: object) -> object:
+        # the environment gives text; Literal[1, 3] does not coerce it
+        return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+    @model_validator(mode="after")
+    def _embedded_kafka_nodes(self) -> Settings:
+        """Three embedded nodes need three client and three controller ports, all different."""
+        if self.kafka_brokers == 1:
+            if self.kafka_controller_ports.strip():
+                raise ValueError(
+                    "SMARTCAR_KAFKA_CONTROLLER_PORTS is for three nodes; one node uses SMARTCAR_KAFKA_CONTROLLER_PORT"
+                )
+            return self
+        if not self.is_managed("kafka"):
+            return self
+        example = "(e.g. SMARTCAR_KAFKA_BOOTSTRAP=127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292 and SMARTCAR_KAFKA_CONTROLLER_PORTS=9093,9193,9293)"
+        if len(self.kafka_node_addresses) != 3:
+            raise ValueError(
+                f"SMARTCAR_KAFKA_BROKERS=3 starts three nodes: SMARTCAR_KAFKA_BOOTSTRAP must list their three addresses {example}"
+            )
+        controllers = self.kafka_controller_port_list
+        if len(controllers) != 3:
+            raise ValueError(
+                f"SMARTCAR_KAFKA_BROKERS=3 starts three nodes: SMARTCAR_KAFKA_CONTROLLER_PORTS must list their three controller ports {example}"
+            )
+        ports = [port for _, port in self.kafka_node_addresses] + controllers
+        if len(set(ports)) != len(ports):
+            raise ValueError(f"the three Kafka nodes' client and controller ports must all differ, got {ports}")
+        return self
+
     @field_validator("home", mode="after")
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:
@@ -260,8 +301,38 @@ class Settings(BaseSettings):
 
     @property
     def kafka_host_port(self) -> tuple[str, int]:
-        host, _, port = self.kafka_bootstrap.split(",")[0].rpartition(":")
-        return host, int(port)
+        return self.kafka_node_addresses[0]
+
+    @property
+    def kafka_node_addresses(self) -> list[tuple[str, int]]:
+        """``(host, port)`` of every address in ``kafka_bootstrap`` (the embedded nodes' client listeners, in order)."""
+        addresses = []
+        for item in self.kafka_bootstrap.split(","):
+            host, _, port = item.strip().rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"SMARTCAR_KAFKA_BOOTSTRAP entry {item.strip()!r} is not host:port")
+            addresses.append((host, int(port)))
+        return addresses
+
+    @property
+    def kafka_controller_port_list(self) -> list[int]:
+        """Controller ports of the embedded nodes, node 1 first."""
+        if self.kafka_brokers == 1:
+            return [self.kafka_controller_port]
+        ports = [p.strip() for p in self.kafka_controller_ports.split(",") if p.strip()]
+        if not all(p.isdigit() for p in ports):
+            raise ValueError(f"SMARTCAR_KAFKA_CONTROLLER_PORTS {self.kafka_controller_ports!r} is not a list of ports")
+        return [int(p) for p in ports]
+
+    @property
+    def kafka_replication_factor(self) -> int:
+        """Replicas of every topic: one per broker, at most three."""
+        return min(3, self.kafka_brokers)
+
+    @property
+    def kafka_min_insync_replicas(self) -> int:
+        """Replicas that must have a write before ``acks=all`` acknowledges it: 2 of 3 (one broker may be down), 1 of 1."""
+        return 2 if self.kafka_replication_factor >= 3 else 1
 
     @property
     def redis_host_port(self) -> tuple[str, int]:

@@ -46,20 +46,29 @@ BULK_PRODUCER: dict[str, object] = {
     "batch.size": 1_000_000,
     "queue.buffering.max.messages": 500_000,
     "queue.buffering.max.kbytes": 262_144,
-    "enable.idempotence": False,
     "delivery.report.only.error": True,
 }
-"""Producer tuning for bulk loads (simulator, workloads): batch hard for tens of thousands of msgs/s."""
+"""Producer tuning for bulk loads (simulator, workloads): batch hard for tens of thousands of msgs/s.
+
+Idempotence stays on (``kafka_producer``'s default): a retry after a broker failover must not write a
+batch twice (docs/kafka-replication.md has the throughput it costs)."""
 
 
 def kafka_producer(settings: Settings, **overrides: object) -> confluent_kafka.Producer:
-    """A producer on the settings' client config: every record acknowledged by all in-sync replicas.
+    """A producer on the settings' client config: every record acknowledged by all in-sync replicas
+    (``min.insync.replicas`` of them at least, 2 of 3), and idempotent, so the retries of a broker
+    failover neither duplicate nor reorder a record.
 
-    ``overrides`` are librdkafka properties (``BULK_PRODUCER`` for bulk loads, ``on_delivery``, ...).
+    ``overrides`` are librdkafka properties (``BULK_PRODUCER`` for bulk loads, ``on_delivery``, ...);
+    ``acks`` and ``enable.idempotence`` are not among them: every producer of the platform keeps both.
     """
     from confluent_kafka import Producer
 
-    return Producer(settings.kafka_client_config(**{"acks": "all", "linger.ms": 5, **overrides}))
+    kept = {k for k in ("acks", "enable.idempotence") if k in overrides}
+    if kept:
+        raise ValueError(f"kafka_producer keeps acks=all and enable.idempotence=true; do not override {sorted(kept)}")
+    config = {"linger.ms": 5, **overrides, "acks": "all", "enable.idempotence": True}
+    return Producer(settings.kafka_client_config(**config))
 
 
 def kafka_consumer(group: str, settings: Settings, **overrides: object) -> confluent_kafka.Consumer:

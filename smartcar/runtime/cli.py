@@ -22,7 +22,7 @@ def _split(only: str | None) -> list[str] | None:
 
 def _table(rows: list[ServiceStatus]) -> Table:
     table = Table(title="smartcar services")
-    for col in ("service", "endpoint", "healthy", "managed", "pid", "memory MiB"):
+    for col in ("service", "endpoint", "healthy", "managed", "pid", "memory MiB", "detail"):
         table.add_column(col)
     for r in rows:
         table.add_row(
@@ -32,9 +32,10 @@ def _table(rows: list[ServiceStatus]) -> Table:
             "yes" if r.managed else "external",
             ",".join(map(str, r.pids)) or "-",
             f"{r.rss_bytes / 2**20:.0f}" if r.pids else "-",
+            r.detail,
         )
     table.add_section()
-    table.add_row("total", "", "", "", "", f"{sum(r.rss_bytes for r in rows) / 2**20:.0f}")
+    table.add_row("total", "", "", "", "", f"{sum(r.rss_bytes for r in rows) / 2**20:.0f}", "")
     return table
 
 

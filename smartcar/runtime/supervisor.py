@@ -44,6 +44,8 @@ class ServiceStatus:
     """The processes ``up`` started (their children are counted in the memory, not listed)."""
     rss_bytes: int = 0  # proportional set size where available (see process.tree_rss)
     """Resident memory of the service's processes and their children (0 when not ours)."""
+    detail: str = ""
+    """What the service adds to its health (Kafka: brokers and under-replicated partitions)."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -54,6 +56,7 @@ class ServiceStatus:
             "pid": self.pids[0] if self.pids else None,
             "pids": self.pids,
             "memory_mb": round(self.rss_bytes / 2**20, 1),
+            "detail": self.detail,
         }
 
 
@@ -262,6 +265,49 @@ def _start_one(settings: Settings, service: Service) -> None:
         raise RuntimeError_(f"{service.name} failed to start ({reason}).{left}\n{logs}")
 
 
+def _missing_specs(
+    settings: Settings, service: Service, owned: list[identity.OwnedProcess]
+) -> list[process.ProcessSpec]:
+    """The process specs of ``service`` none of whose processes runs (a killed node of a cluster)."""
+    running = {o.component for o in owned if o.root}
+    return [spec for spec in service.processes(settings) if spec.name not in running]
+
+
+def _restart_missing(settings: Settings, service: Service, specs: list[process.ProcessSpec]) -> None:
+    """Start only ``specs`` beside the service's running processes; on failure stop just those again."""
+    state = _state_file(settings, service.name)
+    kept = [r for r in process.load_records(state) if process.is_running(r)]
+    started: list[process.RunningProcess] = []
+
+    def stop_started() -> None:
+        procs = []
+        for p in started:
+            if process.is_running(p):
+                procs.append(psutil.Process(p.pid))
+        process.stop(procs, procs, stop_signal=service.stop_signal, timeout=service.stop_timeout)
+
+    try:
+        for spec in specs:
+            started.append(
+                process.spawn(spec, _log_file(settings, spec.name), home=settings.home, service=service.name)
+            )
+            process.save_records(state, kept + started)
+        ok = wait_for(
+            lambda: service.healthy(settings),
+            timeout=service.start_timeout,
+            alive=lambda: all(process.is_running(p) for p in started),
+        )
+        if ok:
+            service.after_start(settings)
+    except BaseException:
+        stop_started()
+        raise
+    if not ok:
+        logs = "\n".join(f"--- last lines of {p.log}\n{process.tail(p.log)}" for p in started)
+        stop_started()
+        raise RuntimeError_(f"{service.name}: restarting {', '.join(s.name for s in specs)} failed.\n{logs}")
+
+
 def up(names: list[str] | None = None, settings: Settings | None = None, echo=print) -> list[ServiceStatus]:
     """Start every managed service in ``names`` (default: all, plus what they require) that is not running."""
     s = settings or get_settings()
@@ -279,6 +325,14 @@ def up(names: list[str] | None = None, settings: Settings | None = None, echo=pr
             if owned and service.healthy(s):
                 _adopt(s, name, owned)
                 echo(f"{name}: already running (pid {', '.join(str(o.pid) for o in owned if o.root)})")
+                continue
+            missing = _missing_specs(s, service, owned) if owned and service.restarts_missing_processes else []
+            if missing and len(missing) < len(service.processes(s)):
+                names_missing = ", ".join(spec.name for spec in missing)
+                echo(f"{name}: restarting {names_missing} (its other processes keep running)")
+                began = time.monotonic()
+                _restart_missing(s, service, missing)
+                echo(f"{name}: healthy in {time.monotonic() - began:.1f}s")
                 continue
             if owned:
                 # a crashed or half-started service of this home: stop its leftovers, start afresh
@@ -332,6 +386,7 @@ def status(settings: Settings | None = None) -> list[ServiceStatus]:
                 managed=s.is_managed(name),
                 pids=[o.pid for o in procs if o.root],
                 rss_bytes=process.tree_rss([o.process for o in procs]),
+                detail=service.detail(s) if procs or not s.is_managed(name) else "",
             )
         )
     return result

@@ -25,6 +25,9 @@ class Service:
     (False where the started process stops its own children, as PostgreSQL's postmaster does)."""
     stops_last: tuple[str, ...] = ()
     """Process specs stopped only once the service's other processes are gone (a server they report to)."""
+    restarts_missing_processes: bool = False
+    """``up`` on a service some of whose processes died starts only the missing ones (the nodes of a
+    replicated Kafka keep serving), instead of stopping the rest and starting afresh."""
     requires: tuple[str, ...] = ()
     """Services this one cannot start without (started first by ``up`` when they are managed)."""
 
@@ -44,6 +47,10 @@ class Service:
     def healthy(self, settings: Settings) -> bool:
         """Cheap probe used by ``status``; subclasses talk their protocol where it is cheap."""
         return port_open(*self.endpoint(settings))
+
+    def detail(self, settings: Settings) -> str:
+        """One line ``status`` shows beside the health (cluster size, replication); "" when nothing to add."""
+        return ""
 
     def after_start(self, settings: Settings) -> None:
         """Seed the service once it answers (topics, users, tables); must be idempotent."""

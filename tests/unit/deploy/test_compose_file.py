@@ -15,7 +15,9 @@ from cryptography.fernet import Fernet
 from tests.unit.deploy.compose import COMPOSE_FILE, ENV_EXAMPLE, env_values, generate_env, resolved, run_config
 
 STATEFUL = {
-    "kafka": "/var/lib/kafka/data",
+    "kafka-1": "/var/lib/kafka/data",
+    "kafka-2": "/var/lib/kafka/data",
+    "kafka-3": "/var/lib/kafka/data",
     "hbase": "/var/lib/hbase",
     "postgres": "/var/lib/postgresql/data",
     "redis": "/data",
@@ -67,7 +69,7 @@ def test_every_variable_the_file_reads_is_documented() -> None:
 
 def test_published_ports_bind_loopback_only(config: dict) -> None:
     published = {name: svc["ports"] for name, svc in config["services"].items() if svc.get("ports")}
-    assert set(published) == {"kafka", "hiveserver2", "airflow-apiserver"}
+    assert set(published) == {"kafka-1", "kafka-2", "kafka-3", "hiveserver2", "airflow-apiserver"}
     for name, ports in published.items():
         for port in ports:
             assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port}"
@@ -100,7 +102,7 @@ def test_healthy_conditions_name_services_with_health_checks(config: dict) -> No
 def test_stream_processors_fit_the_partitions(config: dict) -> None:
     services = config["services"]
     partitions = int(services["stream-processor"]["environment"]["SMARTCAR_KAFKA_PARTITIONS"])
-    assert partitions == int(services["kafka"]["environment"]["KAFKA_NUM_PARTITIONS"])
+    assert partitions == int(services["kafka-1"]["environment"]["KAFKA_NUM_PARTITIONS"])
     replicas = (services["stream-processor"].get("deploy") or {}).get("replicas", 1)
     assert 1 <= replicas <= partitions
     assert f"at most SMARTCAR_KAFKA_PARTITIONS ({partitions})" in COMPOSE_FILE.read_text()

@@ -78,8 +78,9 @@ def test_compose_connections_are_the_settings_connections(
 
     conns = {k.removeprefix("AIRFLOW_CONN_").lower(): json.loads(v) for k, v in produced.items()}
     services = config["services"]
-    assert conns["kafka_default"]["extra"]["bootstrap.servers"] == "kafka:9092"
-    assert "INTERNAL://kafka:9092" in services["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    assert conns["kafka_default"]["extra"]["bootstrap.servers"] == "kafka-1:9092,kafka-2:9092,kafka-3:9092"
+    for node in (1, 2, 3):
+        assert f"INTERNAL://kafka-{node}:9092" in services[f"kafka-{node}"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
     assert conns["redis_default"]["host"] == "redis" and conns["redis_default"]["password"] == secrets["REDIS_PASSWORD"]
     assert conns["postgres_default"]["host"] == "postgres"
     assert conns["postgres_default"]["password"] == secrets["EXPORT_DB_PASSWORD"]

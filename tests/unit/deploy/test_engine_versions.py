@@ -24,8 +24,9 @@ def _compose() -> dict:
 
 
 def test_compose_kafka_image_is_the_pinned_kafka() -> None:
-    image = _compose()["services"]["kafka"]["image"]
-    assert image == f"apache/kafka:{_pom_version('kafka.version')}"
+    for node in (1, 2, 3):
+        image = _compose()["services"][f"kafka-{node}"]["image"]
+        assert image == f"apache/kafka:{_pom_version('kafka.version')}"
     assert _pom_version("kafka.version") == "4.1.1"
 
 
