@@ -38,6 +38,8 @@ PROFILES: dict[str, dict[str, object]] = {
     "cluster": {
         "hive_engine": "hive",
         "kafka_brokers": 3,
+        "kafka_bootstrap": "127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292",
+        "kafka_controller_ports": "9093,9193,9293",
         "airflow_executor": "celery",
         "airflow_auth": "fab",
         "stream_processors": 2,
@@ -217,6 +219,16 @@ class Settings(BaseSettings):
     jars_dir: Path = REPO_ROOT / "jars"
     """Where ``make install`` put the Maven-resolved engine jars (``<engine>/lib``)."""
 
+    @model_validator(mode="after")
+    def _apply_profile(self) -> Settings:
+        if self.profile is None:
+            self.profile = recorded_profile(self.home) or "embedded"  # type: ignore[assignment]
+        explicit = self.model_fields_set
+        for name, value in PROFILES[self.profile].items():
+            if name not in explicit and name in type(self).model_fields:
+                setattr(self, name, value)
+        return self
+
     @field_validator("kafka_brokers", mode="before")
     @classmethod
     def _broker_count(cls, value: object) -> object:
@@ -253,16 +265,6 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
-
-    @model_validator(mode="after")
-    def _apply_profile(self) -> Settings:
-        if self.profile is None:
-            self.profile = recorded_profile(self.home) or "embedded"  # type: ignore[assignment]
-        explicit = self.model_fields_set
-        for name, value in PROFILES[self.profile].items():
-            if name not in explicit and name in type(self).model_fields:
-                setattr(self, name, value)
-        return self
 
     # --- derived values ---------------------------------------------------------------------------
     @property

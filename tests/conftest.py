@@ -33,13 +33,18 @@ def _configure_environment() -> None:
     home = Path(tempfile.mkdtemp(prefix="smartcar-test-"))
     home.chmod(0o755)  # the postgres service user must be able to traverse it
     _SESSION_HOME = home
-    names = ("kafka", "kafka_controller", "redis", "hbase", "zookeeper", "hive", "postgres", "airflow")
+    names = ("kafka", "kafka_controller", "redis", "hbase", "zookeeper", "hive", "postgres", "airflow", "broker")
     ports = {name: free_port() for name in names}
+    # SMARTCAR_PROFILE=cluster (scripts/run-tests.sh's second session): three Kafka nodes, each its own ports
+    cluster = os.environ.get("SMARTCAR_PROFILE") == "cluster"
+    kafka_nodes = [ports["kafka"], free_port(), free_port()] if cluster else [ports["kafka"]]
+    controllers = [ports["kafka_controller"], free_port(), free_port()] if cluster else []
     os.environ.update(
         {
             "SMARTCAR_HOME": str(home),
-            "SMARTCAR_KAFKA_BOOTSTRAP": f"127.0.0.1:{ports['kafka']}",
+            "SMARTCAR_KAFKA_BOOTSTRAP": ",".join(f"127.0.0.1:{port}" for port in kafka_nodes),
             "SMARTCAR_KAFKA_CONTROLLER_PORT": str(ports["kafka_controller"]),
+            "SMARTCAR_KAFKA_CONTROLLER_PORTS": ",".join(map(str, controllers)),
             "SMARTCAR_HBASE_ZOOKEEPER_PORT": str(ports["zookeeper"]),
             "SMARTCAR_REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
             "SMARTCAR_HBASE_HOST": "127.0.0.1",
@@ -49,6 +54,7 @@ def _configure_environment() -> None:
             "SMARTCAR_EXPORT_DB_URL": f"postgresql+psycopg2://smartcar:smartcar@127.0.0.1:{ports['postgres']}/smartcar",
             "SMARTCAR_AIRFLOW_HOST": "127.0.0.1",
             "SMARTCAR_AIRFLOW_PORT": str(ports["airflow"]),
+            "SMARTCAR_AIRFLOW_BROKER_PORT": str(ports["broker"]),
             "SMARTCAR_EXTERNAL_SERVICES": "",
             # a driving day counts as complete 15 s after its last event (default 120 s): e2e pace
             "SMARTCAR_DRIVE_DAY_QUIET_S": "15",

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from smartcar.settings import Settings
 
-pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.cluster]
 
 DAY = "20200324"
 MONTH = "202003"
