@@ -18,6 +18,7 @@ from smartcar.runtime.services.base import Service, ServiceError
 from smartcar.runtime.services.hive_spark import spark_thrift_server
 from smartcar.settings import Settings
 
+
 class HiveService(Service):
     name = "hive"
     start_timeout = 180.0

@@ -172,7 +172,7 @@ def prepare(settings: Settings, state: Path) -> None:
     argv = _java(settings, state, SCHEMA_TOOL, "-dbType", "derby", "-initOrUpgradeSchema")
     log = state / "logs" / "schematool.log"
     with log.open("wb") as out:
-        done = subprocess.run(  # noqa: S603 - our own java line
+        done = subprocess.run(
             argv, env={**os.environ, **_env(state, settings)}, cwd=state, stdout=out, stderr=subprocess.STDOUT
         )
     if done.returncode != 0:
