@@ -109,8 +109,22 @@ def _day_runs(load: str, day: str, month: str | None) -> None:
         _run("smartcar_subject5_buylist", day, {"biz_month": month})
 
 
-@pytest.fixture(scope="module")
-def scenario(warehouse_services):
+SNAPSHOTS: dict[str, dict[str, dict[str, list[tuple]]]] = {}
+"""The scenario's snapshots by engine, for the engine comparison (the spark run comes first)."""
+
+
+@pytest.fixture(scope="module", params=["spark", "hive"])
+def scenario(request, hbase_service, airflow_home, hive_engine_environment):
+    """The whole scenario on one HiveServer2 engine; its tests run with the process pointed at it."""
+    engine = request.param
+    request.getfixturevalue("hive_service" if engine == "spark" else "hive4_service")
+    with hive_engine_environment(engine):
+        result = _build_scenario()
+        SNAPSHOTS[engine] = result
+        yield result
+
+
+def _build_scenario() -> dict[str, dict[str, list[tuple]]]:
     spool = get_settings().spool_path
     spool.mkdir(parents=True, exist_ok=True)
     _put_drive_events()
