@@ -69,7 +69,9 @@ def run_engine(engine: str, base: Path, day: str, cars: int, seed: int) -> dict[
 
     home = base / f"engine-{engine}"
     home.mkdir()
-    os.environ.update({"SMARTCAR_HOME": str(home), "SMARTCAR_HIVE_ENGINE": engine, "SMARTCAR_HIVE_PORT": str(free_port())})
+    os.environ.update(
+        {"SMARTCAR_HOME": str(home), "SMARTCAR_HIVE_ENGINE": engine, "SMARTCAR_HIVE_PORT": str(free_port())}
+    )
     get_settings.cache_clear()
     s = get_settings()
     s.spool_path.mkdir(parents=True, exist_ok=True)
