@@ -17,7 +17,8 @@ def _settings(tmp_path: Path, engine: str) -> Settings:
     return Settings(home=tmp_path, hive_engine=engine, hive_port=10123)
 
 
-def test_spark_is_the_default_engine(tmp_path: Path) -> None:
+def test_spark_is_the_default_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SMARTCAR_HIVE_ENGINE", raising=False)
     settings = Settings(home=tmp_path, hive_port=10123)
     assert settings.hive_engine == "spark"
     [spec] = HiveService().processes(settings)
