@@ -43,14 +43,18 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --extra production --python $(PYTHON)
 	touch $@
 
-# Kafka and HBase jars, exact versions in jars/pom.xml, resolved from Maven Central (cached in ~/.m2).
-$(JARS)/.installed: $(JARS)/pom.xml $(JARS)/kafka/pom.xml $(JARS)/hbase/pom.xml
-	rm -rf $(JARS)/kafka/lib $(JARS)/hbase/lib
-	$(MVN) -q -B -Dstyle.color=never -f $(JARS)/pom.xml dependency:copy-dependencies
+# Kafka, HBase and Hive jars, exact versions in jars/pom.xml, resolved from Maven Central (cached in
+# ~/.m2; jars/maven-settings.xml sends every repository the poms name to Central). The second call
+# unpacks the Hive metastore's Derby schema scripts, which are in no jar.
+MVN_ARGS := -q -B -Dstyle.color=never -s $(JARS)/maven-settings.xml
+$(JARS)/.installed: $(JARS)/pom.xml $(JARS)/maven-settings.xml $(JARS)/kafka/pom.xml $(JARS)/hbase/pom.xml $(JARS)/hive/pom.xml
+	rm -rf $(JARS)/kafka/lib $(JARS)/hbase/lib $(JARS)/hive/lib $(JARS)/hive/metastore $(JARS)/hive/target
+	$(MVN) $(MVN_ARGS) -f $(JARS)/pom.xml dependency:copy-dependencies
+	$(MVN) $(MVN_ARGS) -f $(JARS)/hive/pom.xml dependency:unpack@metastore-schema-scripts
 	touch $@
 
 bench: install ## every benchmark in bench/, figures printed
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache test-artifacts $(JARS)/*/lib $(JARS)/.installed
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache test-artifacts $(JARS)/*/lib $(JARS)/hive/metastore $(JARS)/*/target $(JARS)/.installed

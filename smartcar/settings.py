@@ -157,6 +157,12 @@ class Settings(BaseSettings):
     """Sent with ``hive_user`` over SASL PLAIN/LDAP; an empty value sends none. HiveServer2 with
     ``hive.server2.authentication=NONE`` (the embedded Spark Thrift server, the compose stack) ignores it."""
     hive_driver_memory: str = "1g"
+    hive_engine: Literal["spark", "hive"] = "spark"
+    """Which HiveServer2 the embedded ``hive`` service runs: Spark's Thrift server (``spark``) or
+    Apache Hive 4.0.1 with Tez in local mode and an embedded Derby metastore (``hive``, the jars of
+    ``jars/hive``); docs/hive-engine.md. Clients see the same HiveServer2 protocol on ``hive_port``."""
+    hive_heap: str = "2g"
+    """Maximum heap of the Apache Hive 4 HiveServer2 JVM (``hive_engine=hive``); Spark's is ``hive_driver_memory``."""
     warehouse_uri: str = ""
     """Where table data lives (file:// here, hdfs:// or s3a:// in production); default under home."""
 

@@ -10,6 +10,7 @@ the environment instead (for example a real HBase Thrift server or Kafka cluster
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -138,6 +139,79 @@ def postgres_service():
 def hive_service():
     """Spark's HiveServer2-compatible Thrift server with a Derby metastore and a temp warehouse."""
     return _start("hive")
+
+
+HIVE4_HOME = "hive4-home"
+"""Sub-home of the session home where the Apache Hive 4 HiveServer2 and its own platform state live."""
+
+
+def _hive4_environment() -> dict[str, str]:
+    """The process env that points the platform at the session's Hive 4 HiveServer2.
+
+    Its own ``SMARTCAR_HOME`` (so its own warehouse, landing, spool, ledger and quality store: a
+    scenario run on both engines never sees the other's files) and port; HBase, PostgreSQL and
+    Airflow's metadata DB stay the session's. The ``AIRFLOW_CONN_*`` variables are derived again
+    from these settings, as the session's were.
+    """
+    from smartcar.airflow.connections import connection_env
+    from smartcar.runtime.health import free_port
+    from smartcar.settings import Settings
+
+    assert _SESSION_HOME is not None
+    home = _SESSION_HOME / HIVE4_HOME
+    home.mkdir(exist_ok=True)
+    port = os.environ.get("_SMARTCAR_TEST_HIVE4_PORT") or str(free_port())
+    os.environ["_SMARTCAR_TEST_HIVE4_PORT"] = port
+    env = {"SMARTCAR_HOME": str(home), "SMARTCAR_HIVE_ENGINE": "hive", "SMARTCAR_HIVE_PORT": port}
+    settings = Settings(**{k.removeprefix("SMARTCAR_").lower(): v for k, v in env.items()})
+    return {**env, **connection_env(settings)}
+
+
+@contextlib.contextmanager
+def engine_environment(engine: str) -> Iterator[None]:
+    """Run the body with the process env (and ``get_settings()``) pointed at ``engine``'s HiveServer2."""
+    from smartcar.settings import get_settings
+
+    if engine == "spark":
+        yield
+        return
+    env = _hive4_environment()
+    previous = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def hive_engine_environment():
+    """:func:`engine_environment`, for test modules (a conftest is not importable by name)."""
+    return engine_environment
+
+
+@pytest.fixture(scope="session")
+def hive4_service() -> Iterator[object]:
+    """Apache Hive 4.0.1 HiveServer2 (Tez local, embedded Derby metastore) in its own sub-home and port."""
+    from smartcar import runtime
+    from smartcar.settings import get_settings
+
+    if EXTERNAL:
+        pytest.skip("the Hive 4 engine is started by the session only")
+    with engine_environment("hive"):
+        settings = _start("hive")
+    yield settings
+    try:
+        runtime.down(["hive"], settings=settings, echo=lambda _m: None)
+    except runtime.RuntimeError_ as exc:
+        pytest.fail(f"could not stop the Hive 4 HiveServer2: {exc}", pytrace=False)
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,95 +1,46 @@
-"""HiveServer2 for the embedded default: Spark's Thrift server from the pyspark wheel.
+"""The embedded ``hive`` service: one HiveServer2 on ``hive_port``, run by the engine of ``hive_engine``.
 
-pyspark ships the Hive Thrift server classes but not ``sbin/start-thriftserver.sh``, so we run
-``HiveThriftServer2`` through ``spark-submit`` in local mode, with a Derby metastore and the
-warehouse under the state directory. Derby admits one JVM: other Spark sessions read warehouse
-files by path or go through this server. Production points SMARTCAR_HIVE_* at Hive or Impala.
+``spark`` (the default) is Spark's Thrift server (:mod:`.hive_spark`), ``hive`` is Apache Hive 4.0.1
+on Tez local mode (:mod:`.hive_server4`). Clients cannot tell them apart but by the SQL dialect's
+edges, which ``include/sql`` avoids (docs/hive-engine.md). Production points SMARTCAR_HIVE_* at Hive
+or Impala.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from smartcar.runtime.health import port_open
 from smartcar.runtime.java import find_java_home
 from smartcar.runtime.process import ProcessSpec
+from smartcar.runtime.services import hive_server4
 from smartcar.runtime.services.base import Service, ServiceError
+from smartcar.runtime.services.hive_spark import spark_thrift_server
 from smartcar.settings import Settings
-
-
-def spark_home() -> Path:
-    try:
-        import pyspark
-    except ImportError as exc:
-        raise ServiceError("pyspark is not installed") from exc
-    return Path(pyspark.__file__).parent
 
 
 class HiveService(Service):
     name = "hive"
-    start_timeout = 120.0
+    start_timeout = 180.0
 
     def prepare(self, settings: Settings) -> None:
         super().prepare(settings)
         settings.warehouse_path.mkdir(parents=True, exist_ok=True)
         if find_java_home(settings) is None:
             raise ServiceError("no Java 17+ found (install openjdk-17-jre-headless or set SMARTCAR_JAVA_HOME)")
+        if settings.hive_engine == "hive":
+            hive_server4.prepare(settings, self.engine_state(settings))
+
+    def engine_state(self, settings: Settings) -> Path:
+        """Each engine keeps its own metastore: a Spark Derby catalogue is no Hive 4 schema."""
+        state = self.state_dir(settings)
+        return state if settings.hive_engine == "spark" else state / "hive4"
 
     def processes(self, settings: Settings) -> list[ProcessSpec]:
-        host, port = self.endpoint(settings)
-        state = self.state_dir(settings)
-        java_home = find_java_home(settings)
-        home = spark_home()
-        warehouse = settings.warehouse
-        metastore = state / "metastore_db"
-        conf = {
-            "spark.master": "local[2]",
-            "spark.app.name": "smartcar-hiveserver2",
-            "spark.driver.memory": settings.hive_driver_memory,
-            "spark.driver.host": "127.0.0.1",
-            "spark.driver.bindAddress": "127.0.0.1",
-            "spark.ui.enabled": "false",
-            "spark.sql.warehouse.dir": warehouse,
-            "spark.sql.catalogImplementation": "hive",
-            "spark.sql.shuffle.partitions": "4",
-            # stream results to the client a partition at a time instead of collecting the whole
-            # result in the driver first (a 2.16 M-row SELECT ran out of the 1 GiB heap otherwise)
-            "spark.sql.thriftServer.incrementalCollect": "true",
-            "spark.sql.sources.partitionOverwriteMode": "dynamic",
-            "spark.sql.legacy.createHiveTableByDefault": "true",
-            "spark.hadoop.hive.exec.dynamic.partition": "true",
-            "spark.hadoop.hive.exec.dynamic.partition.mode": "nonstrict",
-            "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={metastore};create=true",
-            "spark.hadoop.datanucleus.schema.autoCreateAll": "true",
-            "spark.hadoop.hive.metastore.schema.verification": "false",
-            "spark.driver.extraJavaOptions": f"-Dderby.system.home={state} -Djava.io.tmpdir={state / 'tmp'}",
-        }
-        (state / "tmp").mkdir(parents=True, exist_ok=True)
-        argv = [
-            str(home / "bin" / "spark-submit"),
-            "--class",
-            "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
-        ]
-        for key, value in conf.items():
-            argv += ["--conf", f"{key}={value}"]
-        argv += [
-            "--hiveconf",
-            f"hive.server2.thrift.port={port}",
-            "--hiveconf",
-            f"hive.server2.thrift.bind.host={host}",
-            "--hiveconf",
-            "hive.server2.authentication=NONE",
-            "spark-internal",
-        ]
-        env = {
-            "JAVA_HOME": str(java_home),
-            "SPARK_HOME": str(home),
-            "SPARK_LOCAL_IP": "127.0.0.1",
-            "SPARK_LOG_DIR": str(state),
-            "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", "python3"),
-        }
-        return [ProcessSpec("hive", argv, env=env, cwd=state)]
+        state = self.engine_state(settings)
+        if settings.hive_engine == "hive":
+            return [hive_server4.hive_server2(settings, state)]
+        return [spark_thrift_server(settings, state)]
 
     def healthy(self, settings: Settings) -> bool:
         from smartcar.core.clients import hive_dbapi_connection
