@@ -231,7 +231,7 @@ class Settings(BaseSettings):
             self.profile = recorded_profile(self.home) or "embedded"  # type: ignore[assignment]
         explicit = self.model_fields_set
         for name, value in PROFILES[self.profile].items():
-            if name not in explicit and name in type(self).model_fields:
+            if name not in explicit:
                 setattr(self, name, value)
         return self
 
