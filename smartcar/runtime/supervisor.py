@@ -131,8 +131,9 @@ def record_profile(settings: Settings) -> None:
     recorded = recorded_profile(home)
     if recorded == settings.profile:
         return
-    # a home from before profiles existed is an embedded one
-    has_state = any((home / name).exists() for name in SERVICE_NAMES)
+    # a home from before profiles existed is an embedded one (Airflow's folder does not count: the settings of
+    # any command that talks to Airflow create it)
+    has_state = any((home / name).exists() for name in SERVICE_NAMES if name != "airflow")
     if recorded is not None or (has_state and settings.profile != "embedded"):
         raise RuntimeError_(
             f"SMARTCAR_HOME {home} was brought up with the {recorded or 'embedded'} profile, not {settings.profile}:"
