@@ -27,6 +27,7 @@ checks them again.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import logging
@@ -103,20 +104,42 @@ def key_ranges(splits: int = 20) -> list[tuple[bytes, bytes]]:
     return list(itertools.pairwise(bounds))
 
 
+@contextlib.contextmanager
+def children_allowed() -> Iterator[None]:
+    """Let this process start worker processes even when it is daemonic, for the body only.
+
+    Celery's prefork pool (the CeleryExecutor of the cluster profile and of docker-compose.yaml) runs
+    each Airflow task in a fork of a daemonic pool process, and :mod:`multiprocessing` refuses children
+    to a daemonic process ("daemonic processes are not allowed to have children"), a rule meant to keep
+    orphans from outliving a daemon. The pool below is joined before the body ends, so the rule's reason
+    does not arise; the flag is put back afterwards. Found by the first day on the cluster profile.
+    """
+    config = multiprocessing.current_process()._config  # the flag's only home; no public setter after start
+    daemon = config.pop("daemon", None)
+    try:
+        yield
+    finally:
+        if daemon is not None:
+            config["daemon"] = daemon
+
+
 def copy_day(
     day: BusinessDate, *, settings: Settings | None = None, workers: int = 2, batch_size: int = 5000
 ) -> CopyResult:
     """Copy every HBase row of ``day`` into its ``SmartCar_Drive_Info_2`` partition directory.
 
     The ranges run in ``workers`` separate processes (spawned, so this is safe inside an Airflow
-    task): decoding Thrift rows is CPU work that threads would serialise on the GIL.
+    task, a Celery worker's too: :func:`children_allowed`): decoding Thrift rows is CPU work that threads would serialise on the GIL.
     """
     s = settings or get_settings()
     started = time.monotonic()
     staging = _staging_dir(day, s)
     ranges = key_ranges()
     try:
-        with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn")) as pool:
+        with (
+            children_allowed(),
+            ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn")) as pool,
+        ):
             futures = [
                 pool.submit(_copy_range, s, day, lo, hi, staging / f"part-{i:03d}.parquet", batch_size)
                 for i, (lo, hi) in enumerate(ranges)
