@@ -106,21 +106,30 @@ def key_ranges(splits: int = 20) -> list[tuple[bytes, bytes]]:
 
 @contextlib.contextmanager
 def children_allowed() -> Iterator[None]:
-    """Let this process start worker processes even when it is daemonic, for the body only.
+    """Let this process start worker processes even inside a Celery worker, for the body only.
 
     Celery's prefork pool (the CeleryExecutor of the cluster profile and of docker-compose.yaml) runs
-    each Airflow task in a fork of a daemonic pool process, and :mod:`multiprocessing` refuses children
-    to a daemonic process ("daemonic processes are not allowed to have children"), a rule meant to keep
-    orphans from outliving a daemon. The pool below is joined before the body ends, so the rule's reason
-    does not arise; the flag is put back afterwards. Found by the first day on the cluster profile.
+    each Airflow task in a fork of a billiard pool process, which leaves two marks on
+    :mod:`multiprocessing`'s view of the current process: the ``daemon`` flag ("daemonic processes are
+    not allowed to have children", a rule meant to keep orphans from outliving a daemon) and billiard's
+    own ``AuthenticationString`` as the authkey, which refuses to be pickled into a spawned child
+    outside billiard's spawning ("Pickling an AuthenticationString object is disallowed"). The pool
+    below is joined before the body ends, so the rule's reason does not arise; the flag is lifted and
+    the same key bytes handed over as multiprocessing's own type, and both are put back afterwards.
+    Found by the first day on the cluster profile (subject 2 failed at ``copy_drive_from_hbase``).
     """
-    config = multiprocessing.current_process()._config  # the flag's only home; no public setter after start
+    config = multiprocessing.current_process()._config  # the flags' only home; no public setter after start
     daemon = config.pop("daemon", None)
+    authkey = config.get("authkey")
+    if authkey is not None and not isinstance(authkey, multiprocessing.process.AuthenticationString):
+        config["authkey"] = multiprocessing.process.AuthenticationString(bytes(authkey))
     try:
         yield
     finally:
         if daemon is not None:
             config["daemon"] = daemon
+        if authkey is not None:
+            config["authkey"] = authkey
 
 
 def copy_day(
