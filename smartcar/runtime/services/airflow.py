@@ -39,17 +39,18 @@ def airflow_cli() -> list[str]:
     return [sys.executable, "-m", "airflow"]
 
 
-def migrate_metadata_db(settings: Settings) -> None:
-    """``airflow db migrate`` (idempotent; fast when the schema is current)."""
+def _run_step(argv: list[str], settings: Settings, failed: str, timeout: float) -> None:
+    """Run a one-off Airflow step in Airflow's environment; its output's end names what went wrong."""
     result = subprocess.run(
-        [*airflow_cli(), "db", "migrate"],
-        env={**os.environ, **airflow_env(settings)},
-        capture_output=True,
-        text=True,
-        timeout=600,
+        argv, env={**os.environ, **airflow_env(settings)}, capture_output=True, text=True, timeout=timeout
     )
     if result.returncode != 0:
-        raise ServiceError(f"airflow db migrate failed: {(result.stderr or result.stdout).strip()[-1200:]}")
+        raise ServiceError(f"{failed}: {(result.stderr or result.stdout).strip()[-1200:]}")
+
+
+def migrate_metadata_db(settings: Settings) -> None:
+    """``airflow db migrate`` (idempotent; fast when the schema is current)."""
+    _run_step([*airflow_cli(), "db", "migrate"], settings, "airflow db migrate failed", timeout=600)
 
 
 CELERY_WORKERS = 2
@@ -60,15 +61,7 @@ whose tasks mostly wait on HiveServer2, HBase or Spark rather than compute thems
 
 def ensure_fab_users(settings: Settings) -> None:
     """Create or correct the FAB Admin and Viewer of the settings (``smartcar.airflow.fab_users``)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "smartcar.airflow.fab_users"],
-        env={**os.environ, **airflow_env(settings)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        raise ServiceError(f"creating the FAB users failed: {(result.stderr or result.stdout).strip()[-1200:]}")
+    _run_step([sys.executable, "-m", "smartcar.airflow.fab_users"], settings, "creating the FAB users failed", 300)
 
 
 def admin_password(settings: Settings) -> str | None:
