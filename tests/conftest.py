@@ -175,19 +175,15 @@ def engine_environment(engine: str) -> Iterator[None]:
     if engine == "spark":
         yield
         return
-    env = _hive4_environment()
-    previous = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with pytest.MonkeyPatch.context() as patch:  # puts every variable back, set or unset, on the way out
+        for key, value in _hive4_environment().items():
+            patch.setenv(key, value)
         get_settings.cache_clear()
+        try:
+            yield
+        finally:
+            patch.undo()
+            get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

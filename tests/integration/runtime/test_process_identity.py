@@ -40,16 +40,10 @@ def private_home() -> Iterator[tuple[Path, dict[str, str], dict[str, int]]]:
 def _settings(env: dict[str, str]):
     from smartcar.settings import Settings
 
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
         return Settings()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def test_a_clock_step_and_lost_run_records_disown_nothing_and_down_stops_everything(
