@@ -4,7 +4,9 @@
 1. `copy_drive_from_hbase`: every HBase `DriverCarInfo` row of the simulation date (row keys hold the
    reversed timestamp, so the date is matched by a server-side RowFilter) is written as Parquet to the
    `SmartCar_Drive_Info_2` partition `wrk_date=<date>`, replacing it.
-2. `build_drive_mart`: inner join with the over-18 master; the `biz_date=<date>` partition is
+2. `wait_for_smartcar_master_over18`: waits until the car master has been loaded and checked once (the
+   stream may complete a day before the first ingest has run).
+3. `build_drive_mart`: inner join with the over-18 master; the `biz_date=<date>` partition is
    overwritten.
 
 The date is the **simulation (business) date** `D` = the run's logical date (or param `working_day`).
@@ -22,7 +24,13 @@ from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
 from smartcar.airflow.assets import DRIVE_EVENTS, DRIVE_INFO_2, DRIVE_MART, MASTER_OVER18
-from smartcar.airflow.dag_support import daily_or_asset, publish_after_checks, run_dates_task, subject_dag
+from smartcar.airflow.dag_support import (
+    daily_or_asset,
+    dimension_gate,
+    publish_after_checks,
+    run_dates_task,
+    subject_dag,
+)
 from smartcar.warehouse import pipeline
 
 
@@ -54,9 +62,11 @@ def smartcar_subject2_drive() -> None:
 
     days = run_dates_task("working_days", param="working_day", event_key="biz_dates")()
     create_tables() >> days
-    copied, built = copy_drive_from_hbase(days), build_drive_mart(days)
+    copied = copy_drive_from_hbase(days)
+    master_loaded = dimension_gate(MASTER_OVER18)(days)
+    built = build_drive_mart(master_loaded)
     copy_checked = validation_task(DRIVE_INFO_2.name, dates=days)
-    copied >> copy_checked >> [built, publish_after_checks(DRIVE_INFO_2)(days, extra={"rows": copied})]
+    copied >> copy_checked >> [master_loaded, publish_after_checks(DRIVE_INFO_2)(days, extra={"rows": copied})]
     validation_task(DRIVE_MART.name, dates=built) >> publish_after_checks(DRIVE_MART)(built)
 
 

@@ -4,7 +4,8 @@
 Inner join of the over-18 master with the buy list of one month, partition `biz_month` overwritten.
 The original hard-coded month `202003`; here the month is the month of the run's logical date, the
 months of a newly landed buy list (asset `smartcar_item_buylist`, data-aware) or param `biz_month`
-(e.g. `202003` for the reference file). Emits `managed_smartcar_item_buylist_info`
+(e.g. `202003` for the reference file). Waits first until the car master has been loaded and checked
+once (a buy list can land before the master). Emits `managed_smartcar_item_buylist_info`
 with `extra.biz_months`.
 """
 
@@ -15,7 +16,13 @@ from airflow.sdk.exceptions import AirflowSkipException
 from smartcar_quality import validation_task
 
 from smartcar.airflow.assets import BUYLIST_LANDED, BUYLIST_MART, MASTER_OVER18
-from smartcar.airflow.dag_support import daily_or_asset, publish_after_checks, run_dates_task, subject_dag
+from smartcar.airflow.dag_support import (
+    daily_or_asset,
+    dimension_gate,
+    publish_after_checks,
+    run_dates_task,
+    subject_dag,
+)
 from smartcar.warehouse import pipeline
 
 
@@ -38,7 +45,7 @@ def smartcar_subject5_buylist() -> None:
         return months
 
     months = run_dates_task("months", param="biz_month", event_key="biz_months")
-    built = build_buylist_mart(months())
+    built = build_buylist_mart(dimension_gate(MASTER_OVER18)(months()))
     validation_task(BUYLIST_MART.name, dates=built) >> publish_after_checks(BUYLIST_MART, key="biz_months")(built)
 
 

@@ -4,6 +4,8 @@ Oozie ordered the subjects by hour offsets (01:00, 02:00, ...), which silently c
 data whenever a step ran late. Here each DAG keeps a daily data-interval schedule (so the UI's
 backfill works for any date range) AND is triggered by its upstream asset; a time-scheduled run
 first waits (sensor, reschedule mode) until the upstream asset has an event covering its date.
+A mart that joins the car master also waits until the master has been loaded and passed its checks
+once: a driving day the stream completes before the first master arrives is built late, not empty.
 """
 
 from __future__ import annotations
@@ -69,6 +71,29 @@ def upstream_gate(asset: Asset, event_key: str, *, timeout: timedelta = timedelt
     def wait(dates: Sequence[str], inlet_events: Any = None) -> PokeReturnValue:
         recent = inlet_events[asset].ascending(False).limit(500)
         return PokeReturnValue(is_done=upstream_ready(recent, event_key, dates), xcom_value=list(dates))
+
+    return wait
+
+
+def dimension_gate(asset: Asset, *, timeout: timedelta = timedelta(hours=6)):
+    """A sensor task factory: done once ``asset`` (a dimension such as the car master) has any event.
+
+    The stream can announce a driving day complete before the first ingest has landed the master;
+    joined then, the mart would be an empty partition failing its checks. The gate passes its input
+    through unchanged. Unlike :func:`upstream_gate` a timeout *fails* the run: data is waiting and
+    cannot be built, which someone must see, whereas a date with no input is only an idle day.
+    """
+
+    @task.sensor(
+        task_id=f"wait_for_{asset.name}",
+        inlets=[asset],
+        poke_interval=30,
+        timeout=timeout.total_seconds(),
+        mode="reschedule",
+    )
+    def wait(dates: Any, inlet_events: Any = None) -> PokeReturnValue:
+        loaded = bool(list(inlet_events[asset].ascending(False).limit(1)))
+        return PokeReturnValue(is_done=loaded, xcom_value=dates)
 
     return wait
 

@@ -168,23 +168,42 @@ def ddl_files(settings: Settings) -> list[str]:
 _CREATE = re.compile(r"CREATE\s+(?:EXTERNAL\s+)?TABLE\s+IF\s+NOT\s+EXISTS\s+`?(\w+)`?", re.IGNORECASE)
 
 
+def table_names(conn: Any) -> set[str]:
+    """The current database's table names, lower case (Spark and Hive lay out SHOW TABLES differently)."""
+    return {str(row[-2] if len(row) > 2 else row[0]).lower() for row in execute(conn, ["SHOW TABLES"]).rows}
+
+
+def create_if_missing(conn: Any, statement: str, table: str) -> bool:
+    """Run one ``CREATE TABLE``; True if this call created ``table``, False if a concurrent task did.
+
+    ``IF NOT EXISTS`` is not atomic in the metastore: two tasks creating the same table at once (the
+    DAGs' ``create_tables`` on two Celery workers) both pass the existence check and the slower insert
+    fails with a duplicate key (Hive 4: ``UNIQUETABLE`` on ``TBLS``). The table then exists, which is
+    all the statement asks, so that failure is success; any other failure is raised as it came.
+    """
+    try:
+        execute(conn, [statement])
+        return True
+    except Exception:
+        if table.lower() not in table_names(conn):
+            raise
+        log.info("%s was created by a concurrent task meanwhile", table)
+        return False
+
+
 def create_tables(conn: Any, settings: Settings | None = None) -> list[str]:
-    """Create every lake table and mart that does not exist yet; returns the tables created.
+    """Create every lake table and mart that does not exist yet; returns the tables this call created.
 
     One ``SHOW TABLES`` first: ten ``CREATE ... IF NOT EXISTS`` cost seconds each on a busy metastore.
     """
     s = settings or get_settings()
-    existing = {str(row[-2] if len(row) > 2 else row[0]).lower() for row in execute(conn, ["SHOW TABLES"]).rows}
+    existing = table_names(conn)
     created: list[str] = []
-    statements: list[str] = []
     for name in ddl_files(s):
         for stmt in load(name, {}, s):
             m = _CREATE.search(stmt)
-            if m and m.group(1).lower() in existing:
-                continue
-            statements.append(stmt)
-            if m:
+            if m is None:
+                execute(conn, [stmt])
+            elif m.group(1).lower() not in existing and create_if_missing(conn, stmt, m.group(1)):
                 created.append(m.group(1))
-    if statements:
-        execute(conn, statements)
     return created
