@@ -94,8 +94,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     except runtime.RuntimeError_ as exc:
         print(f"\nsmartcar down at the end of the session: {exc}", file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    left = _left_behind(_SESSION_HOME)
+    if left:
+        print("\nsmartcar down left processes of the session's home:\n  " + "\n  ".join(left), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if os.environ.get("SMARTCAR_TEST_KEEP_HOME") != "1":
         shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+
+
+def _left_behind(home: Path) -> list[str]:
+    """Processes of ``home`` after ``down`` (Celery workers and their broker included), other than this
+    process's own children: the Spark sessions of in-process quality checks and ML name the warehouse too."""
+    import psutil
+
+    from tests.fixtures.private_platform import home_processes
+
+    own = {p.pid for p in psutil.Process().children(recursive=True)}
+    return [line for line in home_processes(home) if int(line.split(" ", 1)[0]) not in own]
 
 
 def _start(name: str):

@@ -1,32 +1,30 @@
-"""Airflow with SMARTCAR_AIRFLOW_EXECUTOR=celery and SMARTCAR_AIRFLOW_AUTH=fab, started and stopped by ``smartcar``.
+"""Airflow with SMARTCAR_AIRFLOW_EXECUTOR=celery and SMARTCAR_AIRFLOW_AUTH=fab, as the cluster profile runs it.
 
-One private Airflow (own home, free ports, its own broker) beside the test session's, with a metadata
-database of its own on the session's PostgreSQL: an Admin's run executes on a Celery worker, the FAB
-Viewer reads everything (the platform's pages too) and changes nothing, in the REST API and in the UI,
-and ``smartcar down`` leaves no process of the home, workers and broker included.
+These tests run in the second session of ``scripts/run-tests.sh`` (``SMARTCAR_PROFILE=cluster``), on that
+session's own Airflow: its metadata database in PostgreSQL, its password-protected Celery broker, two
+workers, FAB. An Admin's run executes on a Celery worker, and the FAB Viewer reads everything (the
+platform's pages too) and changes nothing, in the REST API and in the UI. That ``smartcar down`` leaves
+no process of the home, workers and broker included, is checked at the end of every session
+(``tests/conftest.py``), this one's too.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import secrets
-import shutil
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from smartcar.runtime.health import free_port
 from smartcar.settings import Settings
-from tests.fixtures.private_platform import home_processes, run_cli
+from tests.fixtures.private_platform import run_cli
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.cluster_only]
+CLUSTER_SESSION = "SMARTCAR_PROFILE=cluster .venv/bin/python -m pytest -m 'cluster or cluster_only'"
 
 DAG_ID = "smartcar_alert_response"
 """Its one task succeeds without alerts (records none, notifies nobody) and needs only the export database."""
@@ -34,69 +32,13 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 
 
-def _metadata_db(postgres: Settings, name: str) -> str:
-    """A database and owner ``name`` with a fresh password on the session's PostgreSQL, as its URL."""
-    from psycopg2 import sql
-
-    from smartcar.runtime.services.postgres import PostgresService
-
-    password = secrets.token_urlsafe(16)
-    conn = PostgresService()._connect(postgres, "postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(name)), (password,))
-            cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(name)))
-    finally:
-        conn.close()
-    host, port = postgres.export_db_host_port
-    return f"postgresql+psycopg2://{name}:{password}@{host}:{port}/{name}"
-
-
-def _drop_metadata_db(postgres: Settings, name: str) -> None:
-    from psycopg2 import sql
-
-    from smartcar.runtime.services.postgres import PostgresService
-
-    conn = PostgresService()._connect(postgres, "postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            cur.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
-def distributed(postgres_service: Settings) -> Iterator[dict[str, Any]]:
-    """``smartcar up --only airflow`` of a private home with Celery and FAB; ``down`` at the end."""
-    home = Path(tempfile.mkdtemp(prefix="smartcar-celery-"))
-    home.chmod(0o755)
-    db_name = f"airflow_celery_{secrets.token_hex(3)}"
-    env = {
-        "SMARTCAR_HOME": str(home),
-        "SMARTCAR_AIRFLOW_PORT": str(free_port()),
-        "SMARTCAR_AIRFLOW_BROKER_PORT": str(free_port()),
-        "SMARTCAR_AIRFLOW_EXECUTOR": "celery",
-        "SMARTCAR_AIRFLOW_AUTH": "fab",
-        "SMARTCAR_AIRFLOW_DB_URL": _metadata_db(postgres_service, db_name),
-        # everything else is the session's (the export database of the task among them)
-        "SMARTCAR_EXTERNAL_SERVICES": "kafka,redis,hbase,postgres,hive",
-    }
-    settings = Settings(**{k.removeprefix("SMARTCAR_").lower(): v for k, v in env.items()})
-    began = time.monotonic()
-    up = run_cli("up", "--only", "airflow", env=env, timeout=900)
-    state: dict[str, Any] = {"settings": settings, "env": env, "home": home, "up": up}
-    state["up_s"] = time.monotonic() - began
-    try:
-        assert up.returncode == 0, up.stdout + up.stderr
-        yield state
-    finally:
-        if "down" not in state:
-            state["down"] = run_cli("down", "--only", "airflow", env=env, timeout=300)
-        _drop_metadata_db(postgres_service, db_name)
-        shutil.rmtree(home, ignore_errors=True)
+def distributed(airflow_service: Settings) -> dict[str, Any]:
+    """The session's own Airflow, which the cluster-profile session runs with Celery and FAB."""
+    settings = airflow_service
+    if (settings.airflow_executor, settings.airflow_auth) != ("celery", "fab"):
+        pytest.skip(f"runs in the cluster-profile session: {CLUSTER_SESSION}")
+    return {"settings": settings, "home": settings.home}
 
 
 def _token(settings: Settings, user: str) -> str:
@@ -275,11 +217,7 @@ def test_the_fab_viewer_in_the_browser_cannot_trigger_or_unpause(
     assert _call(settings, admin, "GET", f"/api/v2/dags/{DAG_ID}")[1]["is_paused"] is False
 
 
-def test_status_counts_the_workers_and_down_leaves_no_process(distributed: dict[str, Any]) -> None:
-    env, home = distributed["env"], distributed["home"]
-    status = json.loads(run_cli("status", "--json", env=env).stdout)["airflow"]
+def test_status_counts_the_components_the_broker_and_both_workers(distributed: dict[str, Any]) -> None:
+    status = json.loads(run_cli("status", "--json", env={}).stdout)["airflow"]
     assert status["healthy"] is True and len(status["pids"]) == 7  # 4 components, the broker, two workers
     assert status["memory_mb"] > 0
-    distributed["down"] = down = run_cli("down", "--only", "airflow", env=env, timeout=300)
-    assert down.returncode == 0, down.stdout + down.stderr
-    assert home_processes(home) == []
