@@ -14,6 +14,13 @@ of the process (not of the machine: there is no fsync per edit). ``bench/bench_h
 counts acknowledged cells after ``kill -9`` with and without it. The stream-capability check is
 relaxed because the raw stream does not advertise hflush although it performs it.
 
+**WAL splitting after a crash** is coordinated through ZooKeeper (``hbase.split.wal.zk.coordinated``),
+HBase 2's long-standing path, not the procedure-based one 2.6 defaults to: after a ``kill -9`` the
+master and the region server start in one JVM at once, and once (a fresh-clone test run) the
+procedure splitting the dead server's ``hbase:meta`` WAL stayed in ``ACQUIRE_SPLIT_WAL_WORKER`` although
+the new region server had registered in the same millisecond, holding the master for the whole start
+timeout. The ZooKeeper path has no worker to acquire: the region server picks the split task up.
+
 ZooKeeper keeps only transient state in HBase 2 (server registrations, the meta location), so its
 directory is cleared before each start: after a crash the dead server's session would otherwise
 hold the restart for the session timeout.
@@ -72,6 +79,7 @@ def site_properties(settings: Settings, state: Path) -> dict[str, str]:
         "fs.file.impl": "org.apache.hadoop.fs.RawLocalFileSystem",
         "hbase.unsafe.stream.capability.enforce": "false",
         "hbase.wal.provider": "filesystem",
+        "hbase.split.wal.zk.coordinated": "true",
         "hbase.regionserver.thrift.framed": str(settings.hbase_transport == "framed").lower(),
         "hbase.regionserver.thrift.compact": str(settings.hbase_protocol == "compact").lower(),
         "hbase.thrift.minWorkerThreads": "16",
