@@ -10,7 +10,7 @@ once: a driving day the stream completes before the first master arrives is buil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -49,6 +49,33 @@ def daily_or_asset(*assets: Asset) -> AssetOrTimeSchedule:
     return AssetOrTimeSchedule(timetable=daily(), assets=condition)
 
 
+def _asset_gate(
+    asset: Asset,
+    done: Callable[[Iterable[Any], Sequence[str]], bool],
+    *,
+    look_back: int,
+    poke_interval: int,
+    timeout: timedelta,
+    soft_fail: bool,
+):
+    """The sensor every gate is: ``wait_for_<asset>``, in reschedule mode, done when ``done(the asset's
+    newest look_back events, the dates)``; it passes its dates on unchanged."""
+
+    @task.sensor(
+        task_id=f"wait_for_{asset.name}",
+        inlets=[asset],
+        poke_interval=poke_interval,
+        timeout=timeout.total_seconds(),
+        mode="reschedule",
+        soft_fail=soft_fail,
+    )
+    def wait(dates: Sequence[str], inlet_events: Any = None) -> PokeReturnValue:
+        recent = inlet_events[asset].ascending(False).limit(look_back)
+        return PokeReturnValue(is_done=done(recent, dates), xcom_value=list(dates))
+
+    return wait
+
+
 def upstream_gate(asset: Asset, event_key: str, *, timeout: timedelta = timedelta(hours=6)):
     """A sensor task factory: done when ``asset`` has an event whose ``extra[event_key]`` covers the dates.
 
@@ -59,20 +86,14 @@ def upstream_gate(asset: Asset, event_key: str, *, timeout: timedelta = timedelt
     whose upstream partition failed its checks stays unpublished (see :func:`publish_after_checks`),
     so it is waited for and then skipped too, never built on.
     """
-
-    @task.sensor(
-        task_id=f"wait_for_{asset.name}",
-        inlets=[asset],
+    return _asset_gate(
+        asset,
+        lambda recent, dates: upstream_ready(recent, event_key, dates),
+        look_back=500,
         poke_interval=60,
-        timeout=timeout.total_seconds(),
-        mode="reschedule",
+        timeout=timeout,
         soft_fail=True,
     )
-    def wait(dates: Sequence[str], inlet_events: Any = None) -> PokeReturnValue:
-        recent = inlet_events[asset].ascending(False).limit(500)
-        return PokeReturnValue(is_done=upstream_ready(recent, event_key, dates), xcom_value=list(dates))
-
-    return wait
 
 
 def dimension_gate(asset: Asset, *, timeout: timedelta = timedelta(hours=6)):
@@ -83,19 +104,14 @@ def dimension_gate(asset: Asset, *, timeout: timedelta = timedelta(hours=6)):
     through unchanged. Unlike :func:`upstream_gate` a timeout *fails* the run: data is waiting and
     cannot be built, which someone must see, whereas a date with no input is only an idle day.
     """
-
-    @task.sensor(
-        task_id=f"wait_for_{asset.name}",
-        inlets=[asset],
+    return _asset_gate(
+        asset,
+        lambda recent, _dates: any(True for _ in recent),
+        look_back=1,
         poke_interval=30,
-        timeout=timeout.total_seconds(),
-        mode="reschedule",
+        timeout=timeout,
+        soft_fail=False,
     )
-    def wait(dates: Any, inlet_events: Any = None) -> PokeReturnValue:
-        loaded = bool(list(inlet_events[asset].ascending(False).limit(1)))
-        return PokeReturnValue(is_done=loaded, xcom_value=dates)
-
-    return wait
 
 
 def publish_after_checks(*assets: Asset, key: str | None = "biz_dates", task_id: str | None = None):
